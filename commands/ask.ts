@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { defineCommand } from "../src/engine/command.ts";
+import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge.ts";
+import { bullets, paragraph, type Reply, reply } from "../src/engine/reply.ts";
+
+const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
+
+export const ask = defineCommand({
+  name: "ask",
+  description: "Ask a question about USMLE strategy, med-psych or your application",
+  options: z.object({
+    question: z.string().trim().min(3).max(500).describe("Your question, in your own words"),
+  }),
+  rest: "question",
+  run({ question }, { services }) {
+    return answer(services.knowledge, question, services.clock.now().toISOString().slice(0, 10));
+  },
+});
+
+/** The /ask reply: a vetted entry with sources, or an honest abstention with places to look. */
+export function answer(knowledge: KnowledgeBase, question: string, today: string): Reply {
+  const result = knowledge.faq.ask(question);
+  if (result.kind === "abstain" && result.reason === "clinical") {
+    return reply({
+      title: "No vetted answer",
+      blocks: [
+        paragraph(
+          "That sounds like a clinical question (doses, treatments, medications). Stepwise only covers USMLE strategy and residency applications, and never gives medical advice. Please use a clinical reference or ask a clinician.",
+        ),
+      ],
+      data: { match: null, reason: "clinical" },
+    });
+  }
+  if (result.kind === "abstain") {
+    const suggestions = result.suggestions.length > 0 ? result.suggestions.map((e) => e.title) : [];
+    return reply({
+      title: "No vetted answer",
+      blocks: [
+        paragraph("I don't have a vetted answer to that, and I'd rather say so than guess."),
+        ...(suggestions.length > 0
+          ? [paragraph("Closest topics to try:"), bullets(suggestions)]
+          : [paragraph("Type /topics to see everything I can answer.")]),
+      ],
+      data: { match: null, reason: "unsure", suggestions: result.suggestions.map((e) => e.id) },
+    });
+  }
+  return entryReply(knowledge, result.hit.entry, result.related, today, result.hit.score);
+}
+
+/** One entry as a reply: its answer with facts filled in, what is unverified, related entries, sources. */
+export function entryReply(
+  knowledge: KnowledgeBase,
+  entry: Entry,
+  related: Entry[],
+  today: string,
+  score?: number,
+): Reply {
+  const blocks = knowledge.bodyBlocks(entry, today);
+  if (entry.unverified)
+    blocks.push(paragraph(`Not yet verified against the official source: ${entry.unverified}`));
+  if (related.length > 0)
+    blocks.push(paragraph("Related:"), bullets(related.map((e) => knowledge.fillFacts(e.title, today))));
+  return reply({
+    title: knowledge.fillFacts(entry.title, today),
+    blocks,
+    footer: { sources: entry.sources, note: `Reviewed ${formatDay(entry.reviewed)}. ${NOT_ADVICE}` },
+    data: {
+      match: { id: entry.id, title: entry.title },
+      related: related.map((e) => e.id),
+      ...(score === undefined ? {} : { score: Number(score.toFixed(2)) }),
+    },
+  });
+}

@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import type { KnowledgeBase } from "./knowledge.ts";
+import type { Clock, Logger } from "./ports.ts";
+import type { Reply } from "./reply.ts";
+
+export type Platform = "console" | "telegram" | "discord";
+
+/** Who sent a command and where. Ids are platform-qualified ("telegram:42") so users never collide. */
+export interface Caller {
+  platform: Platform;
+  userId: string;
+  displayName?: string;
+  chatId: string;
+  chatKind: "private" | "group";
+  /** Whether the caller may change this group's settings (Manage Server / group admin). */
+  canManage?: () => Promise<boolean>;
+}
+
+/** Everything a handler may use besides its input. Adapters never reach past this. */
+export interface Services {
+  knowledge: KnowledgeBase;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface CommandContext {
+  caller: Caller;
+  services: Services;
+  /** The registry, for commands that describe other commands (`/help`). */
+  commands: readonly CommandSpec[];
+  /** The platform's id of this request (update id, interaction id), quoted in error replies. */
+  requestId?: string;
+}
+
+export type OptionsSchema = z.ZodObject;
+
+/** A command (or subcommand) that runs: defined once, rendered by every adapter. */
+export interface LeafCommand<S extends OptionsSchema = OptionsSchema> {
+  name: string;
+  description: string;
+  /** Every option described (`.describe()` last, after `.optional()`), names in snake_case. */
+  options: S;
+  /** The one free-text option that takes the rest of the line: `/ask How early...`. */
+  rest?: keyof z.infer<S> & string;
+  /** Works with the caller's personal data: in groups, adapters point to a private chat instead. */
+  personal?: boolean;
+  /** Changes a group's settings: only server managers / group admins may run it there. */
+  manage?: boolean;
+  run(input: z.infer<S>, ctx: CommandContext): Promise<Reply> | Reply;
+}
+
+/** A command made of subcommands: `/score add ...`, `/score list`. */
+export interface CommandGroup {
+  name: string;
+  description: string;
+  subcommands: readonly LeafCommand[];
+  /** Subcommand run when none is named (`/profile` means `/profile show`). */
+  defaultSubcommand?: string;
+}
+
+export type CommandSpec = LeafCommand | CommandGroup;
+
+export const isGroup = (spec: CommandSpec): spec is CommandGroup => "subcommands" in spec;
+
+/** Defines a command or subcommand; the types of `run`'s input flow from the zod schema. */
+export function defineCommand<S extends OptionsSchema>(spec: LeafCommand<S>): LeafCommand<S> {
+  return spec;
+}
+
+export function defineCommandGroup(spec: CommandGroup): CommandGroup {
+  return spec;
+}

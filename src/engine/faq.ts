@@ -1,0 +1,149 @@
+import MiniSearch from "minisearch";
+import { stemmer } from "stemmer";
+import { z } from "zod";
+import type { Entry } from "./knowledge.ts";
+
+/** The field's vocabulary, kept as data in knowledge/search.yaml. */
+export const searchConfigSchema = z.strictObject({
+  /** Canonical token -> the ways people write it ("h-1b", "h1b visa"). */
+  synonyms: z.record(z.string().regex(/^[a-z0-9]+$/), z.array(z.string().min(1)).min(1)),
+  /** Words that mark a clinical question (doses, treatments), which Stepwise never answers. */
+  clinical_terms: z.array(z.string().min(2)),
+  /** How sure the search must be before it answers. */
+  thresholds: z.strictObject({
+    min_score: z.number().positive(),
+    min_coverage: z.number().min(0).max(1),
+  }),
+});
+export type SearchConfig = z.infer<typeof searchConfigSchema>;
+
+export interface FaqHit {
+  entry: Entry;
+  score: number;
+  /** Share of the question's meaningful words that the entry matched. */
+  coverage: number;
+}
+
+export type FaqAnswer =
+  | { kind: "answer"; hit: FaqHit; related: Entry[] }
+  | { kind: "abstain"; reason: "clinical" | "unsure"; suggestions: Entry[] };
+
+// Common words that carry no topic; kept short on purpose so "fail", "before", "after" still count.
+const STOP_WORDS = new Set(
+  `a an and are as at be been but by can could do does did for from had has have how i i'm if in into is it its
+  me my of on or our should so than that the their them then there these they this to too was we were what
+  when where which who why will with would you your yours am im any about just really still get got also`.split(
+    /\s+/,
+  ),
+);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** FAQ search: BM25 with prefix and fuzzy matching (MiniSearch), synonyms folded to one token. */
+export class FaqIndex {
+  private readonly search: MiniSearch<{ id: string }>;
+  private readonly byId: Map<string, Entry>;
+  private readonly synonymRules: Array<[RegExp, string]>;
+  private readonly clinical: RegExp | undefined;
+  private readonly thresholds: SearchConfig["thresholds"];
+
+  constructor(entries: readonly Entry[], config: SearchConfig) {
+    this.byId = new Map(entries.map((entry) => [entry.id, entry]));
+    this.thresholds = config.thresholds;
+    // Longest phrases first, so "step 2 ck" wins over "step 2".
+    this.synonymRules = Object.entries(config.synonyms)
+      .flatMap(([canonical, variants]) =>
+        variants.map((variant) => [variant.toLowerCase(), canonical] as const),
+      )
+      .sort((a, b) => b[0].length - a[0].length)
+      .map(([variant, canonical]) => [
+        new RegExp(`(?<![a-z0-9])${escapeRegExp(variant)}(?![a-z0-9])`, "g"),
+        ` ${canonical} `,
+      ]);
+    const clinical = config.clinical_terms.map(escapeRegExp).join("|");
+    this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
+    this.search = new MiniSearch({
+      fields: ["title", "questions", "body"],
+      tokenize: (text) => this.normalize(text).split(/[^a-z0-9']+/),
+      processTerm: (term) => this.processTerm(term),
+      searchOptions: {
+        boost: { questions: 3, title: 2, body: 1 },
+        prefix: (term) => term.length >= 4,
+        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        combineWith: "OR",
+      },
+    });
+    this.search.addAll(
+      entries.map((entry) => ({
+        id: entry.id,
+        title: entry.title,
+        questions: entry.questions.join("\n"),
+        body: entry.body,
+      })),
+    );
+  }
+
+  /** Lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
+  normalize(text: string): string {
+    let out = text.toLowerCase().replace(/[‘’]/g, "'");
+    for (const [pattern, canonical] of this.synonymRules) out = out.replace(pattern, canonical);
+    return out;
+  }
+
+  private processTerm(term: string): string | null {
+    const bare = term.replace(/^'+|'+$/g, "");
+    if (bare.length < 2 && !/\d/.test(bare)) return null;
+    if (STOP_WORDS.has(bare)) return null;
+    return /\d/.test(bare) ? bare : stemmer(bare);
+  }
+
+  /** The meaningful, normalized words of a question. */
+  termsOf(question: string): string[] {
+    const terms = this.normalize(question)
+      .split(/[^a-z0-9']+/)
+      .map((term) => this.processTerm(term))
+      .filter((term): term is string => !!term);
+    return [...new Set(terms)];
+  }
+
+  /** Ranked entries for a question, best first. */
+  hits(question: string, limit = 5): FaqHit[] {
+    const total = this.termsOf(question).length;
+    if (total === 0) return [];
+    return this.search
+      .search(question)
+      .slice(0, limit)
+      .flatMap((result) => {
+        const entry = this.byId.get(result.id as string);
+        return entry
+          ? [{ entry, score: result.score, coverage: new Set(result.queryTerms).size / total }]
+          : [];
+      });
+  }
+
+  isClinical(question: string): boolean {
+    return this.clinical?.test(this.normalize(question)) ?? false;
+  }
+
+  /** Answers from the best entry, or abstains when the question is clinical or the match is weak. */
+  ask(question: string): FaqAnswer {
+    if (this.isClinical(question)) return { kind: "abstain", reason: "clinical", suggestions: [] };
+    const hits = this.hits(question, 4);
+    const [best, ...rest] = hits;
+    const { min_score, min_coverage } = this.thresholds;
+    if (!best || best.score < min_score || best.coverage < min_coverage) {
+      return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
+    }
+    const curated = best.entry.related.flatMap((id) => this.byId.get(id) ?? []);
+    const related = [...curated, ...rest.map((hit) => hit.entry)].filter(
+      (entry, index, all) => entry.id !== best.entry.id && all.findIndex((e) => e.id === entry.id) === index,
+    );
+    return { kind: "answer", hit: best, related: related.slice(0, 3) };
+  }
+
+  /** Titles and phrasings for autocomplete, best matches first (prefix search on the partial text). */
+  suggest(partial: string, limit = 25): Entry[] {
+    if (partial.trim() === "") return [...this.byId.values()].slice(0, limit);
+    return this.hits(partial, limit).map((hit) => hit.entry);
+  }
+}

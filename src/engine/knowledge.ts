@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { FaqIndex, type SearchConfig } from "./faq.ts";
+import type { Block, SourceRef } from "./reply.ts";
+
+/** Schemas of the knowledge base. The loader validates files against these; the engine trusts them. */
+
+export const sourceSchema = z.object({
+  title: z.string().min(3),
+  url: z.url().optional(),
+});
+
+export const topicSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  title: z.string().min(3),
+});
+
+export const entryFrontMatterSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, "ids are lowercase words joined by hyphens"),
+  title: z.string().min(5).max(120),
+  topic: z.string(),
+  questions: z.array(z.string().min(5)).min(2, "give at least two phrasings"),
+  sources: z.array(sourceSchema).min(1),
+  reviewed: z.iso.date(),
+  related: z.array(z.string()).default([]),
+  /** A one-line study tip for the scheduled nudges; entries without one are not used there. */
+  nudge: z.string().min(10).max(280).optional(),
+  /** What could not be checked against the official source, shown under the answer. */
+  unverified: z.string().optional(),
+});
+
+export const factSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_.]+$/),
+  label: z.string(),
+  value: z.union([z.number(), z.string()]),
+  /** First day the value applies (exam date, report date or publication). */
+  valid_from: z.iso.date(),
+  /** Edition of the publication the figure comes from, e.g. "2024-25" or "NRMP Charting Outcomes 2026". */
+  edition: z.string().optional(),
+  source: sourceSchema,
+  verified: z.boolean(),
+  note: z.string().optional(),
+});
+
+export type Topic = z.infer<typeof topicSchema>;
+export type Fact = z.infer<typeof factSchema>;
+export type EntryFrontMatter = z.infer<typeof entryFrontMatterSchema>;
+
+/** A FAQ entry as the engine uses it: front matter plus its body split into blocks. */
+export interface Entry extends EntryFrontMatter {
+  /** Body as written, with `{{fact}}` placeholders still in. */
+  body: string;
+  sources: SourceRef[];
+}
+
+export interface KnowledgeData {
+  topics: Topic[];
+  entries: Entry[];
+  facts: Fact[];
+  search: SearchConfig;
+}
+
+const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label))?\s*\}\}/g;
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** "2025-07-01" -> "1 July 2025". */
+export function formatDay(isoDay: string): string {
+  return dateFormat.format(new Date(`${isoDay}T00:00:00Z`));
+}
+
+/** The knowledge base in memory: entries, topics and dated facts. */
+export class KnowledgeBase {
+  readonly topics: readonly Topic[];
+  readonly entries: readonly Entry[];
+  readonly facts: readonly Fact[];
+  readonly faq: FaqIndex;
+  private readonly byId: Map<string, Entry>;
+
+  constructor(data: KnowledgeData) {
+    this.topics = data.topics;
+    this.entries = data.entries;
+    this.facts = data.facts;
+    this.byId = new Map(data.entries.map((entry) => [entry.id, entry]));
+    this.faq = new FaqIndex(data.entries, data.search);
+  }
+
+  entry(id: string): Entry | undefined {
+    return this.byId.get(id);
+  }
+
+  topic(id: string): Topic | undefined {
+    return this.topics.find((topic) => topic.id === id);
+  }
+
+  /** The version of a fact in force on `day` (YYYY-MM-DD): the latest one valid from on or before it. */
+  factAt(id: string, day: string): Fact | undefined {
+    let best: Fact | undefined;
+    for (const fact of this.facts) {
+      if (fact.id === id && fact.valid_from <= day && (!best || fact.valid_from > best.valid_from))
+        best = fact;
+    }
+    return best;
+  }
+
+  /** Like factAt, but a missing fact is a bug in the knowledge base, not a user error. */
+  requireFact(id: string, day: string): Fact {
+    const fact = this.factAt(id, day);
+    if (!fact) throw new Error(`knowledge: no fact ${id} in force on ${day}`);
+    return fact;
+  }
+
+  /** Replaces `{{id}}`, `{{id@YYYY-MM-DD}}` and `{{id|from}}` / `|edition` / `|label` with facts in force. */
+  fillFacts(text: string, today: string): string {
+    return text.replace(
+      PLACEHOLDER,
+      (_match, id: string, at: string | undefined, part: string | undefined) => {
+        const fact = this.requireFact(id, at ?? today);
+        if (part === "from") return formatDay(fact.valid_from);
+        if (part === "edition") return fact.edition ?? formatDay(fact.valid_from);
+        if (part === "label") return fact.label;
+        return String(fact.value);
+      },
+    );
+  }
+
+  /** The entry's body with facts filled in, as reply blocks (blank-line paragraphs, "- " bullets). */
+  bodyBlocks(entry: Entry, today: string): Block[] {
+    return toBlocks(this.fillFacts(entry.body, today));
+  }
+}
+
+/** Every fact id a text refers to, for the knowledge checks. */
+export function placeholdersIn(text: string): Array<{ id: string; at?: string }> {
+  return [...text.matchAll(PLACEHOLDER)].map(([, id = "", at]) => (at ? { id, at } : { id }));
+}
+
+/** Splits plain Markdown (paragraphs and "- " lists only) into reply blocks. */
+export function toBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  for (const chunk of markdown.trim().split(/\n\s*\n/)) {
+    let current: Block | undefined;
+    for (const line of chunk.split("\n").map((l) => l.trim())) {
+      if (line.startsWith("- ")) {
+        if (current?.kind === "bullets") current.items.push(line.slice(2).trim());
+        else {
+          current = { kind: "bullets", items: [line.slice(2).trim()] };
+          blocks.push(current);
+        }
+      } else if (current?.kind === "paragraph") {
+        current.text = `${current.text} ${line}`;
+      } else {
+        current = { kind: "paragraph", text: line };
+        blocks.push(current);
+      }
+    }
+  }
+  return blocks;
+}

@@ -1,0 +1,50 @@
+/**
+ * The platform-free reply model. Handlers build these; each adapter has exactly one renderer
+ * that turns them into its platform's format (and does all escaping there).
+ * All text here is plain text: no Markdown, no HTML.
+ */
+
+export interface Field {
+  name: string;
+  value: string;
+}
+
+export type Block =
+  | { kind: "paragraph"; text: string }
+  | { kind: "bullets"; items: string[] }
+  | { kind: "fields"; fields: Field[] };
+
+export interface SourceRef {
+  title: string;
+  url?: string;
+}
+
+export interface Footer {
+  sources?: SourceRef[];
+  /** A short closing line, e.g. "Reviewed 2026-11-25" or an edition note. */
+  note?: string;
+}
+
+export interface Reply {
+  title?: string;
+  blocks: Block[];
+  footer?: Footer;
+  /** Personal data inside: send only to the person who asked (ephemeral / private chat). */
+  private: boolean;
+  /** Machine-readable result for `--json` and tests; never rendered as text. */
+  data: Record<string, unknown>;
+}
+
+export const paragraph = (text: string): Block => ({ kind: "paragraph", text });
+export const bullets = (items: string[]): Block => ({ kind: "bullets", items });
+export const fields = (entries: Field[] | Record<string, string>): Block => ({
+  kind: "fields",
+  fields: Array.isArray(entries)
+    ? entries
+    : Object.entries(entries).map(([name, value]) => ({ name, value })),
+});
+
+/** Builds a reply; `private` defaults to false and `data` to `{}`. */
+export function reply(parts: Partial<Reply> & { blocks: Block[] }): Reply {
+  return { private: false, data: {}, ...parts };
+}

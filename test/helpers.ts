@@ -1,0 +1,40 @@
+import { fileURLToPath } from "node:url";
+import { commands } from "../commands/index.ts";
+import type { Caller, CommandContext, Services } from "../src/engine/command.ts";
+import { KnowledgeBase } from "../src/engine/knowledge.ts";
+import { type Clock, silentLogger } from "../src/engine/ports.ts";
+import { loadKnowledge } from "../src/knowledge/load.ts";
+
+export const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
+
+let knowledge: Promise<KnowledgeBase> | undefined;
+
+/** The real knowledge base, loaded once per test file. */
+export function testKnowledge(): Promise<KnowledgeBase> {
+  knowledge ??= loadKnowledge(KNOWLEDGE_DIR).then((data) => new KnowledgeBase(data));
+  return knowledge;
+}
+
+/** A clock that always reads the given instant. */
+export function fixedClock(iso: string): Clock {
+  const at = new Date(iso);
+  return { now: () => new Date(at) };
+}
+
+export const testCaller: Caller = {
+  platform: "console",
+  userId: "console:tester",
+  chatId: "console",
+  chatKind: "private",
+};
+
+/** A command context over the real knowledge base and registry, a fixed clock and a silent logger. */
+export async function testContext(overrides: Partial<Services> = {}): Promise<CommandContext> {
+  const services: Services = {
+    knowledge: await testKnowledge(),
+    clock: fixedClock("2026-11-25T12:00:00Z"),
+    logger: silentLogger,
+    ...overrides,
+  };
+  return { caller: testCaller, services, commands };
+}
