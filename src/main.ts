@@ -9,6 +9,7 @@ import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
 import { systemClock } from "./engine/ports.ts";
 import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
+import { MemoryStore } from "./store/memory.ts";
 
 const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
 
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info") }, pino.destination(2));
 
   const knowledge = new KnowledgeBase(await loadKnowledge(KNOWLEDGE_DIR));
-  const services: Services = { knowledge, clock: systemClock, logger };
+  // Replaced by the file store (STEPWISE_DATA) in the store work of the scores issue.
+  const services: Services = { knowledge, clock: systemClock, logger, store: new MemoryStore() };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
 
   if (useConsole) {

@@ -4,6 +4,7 @@ import type { Caller, CommandContext, Services } from "../src/engine/command.ts"
 import { KnowledgeBase } from "../src/engine/knowledge.ts";
 import { type Clock, silentLogger } from "../src/engine/ports.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
+import { MemoryStore } from "../src/store/memory.ts";
 
 export const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
 
@@ -28,12 +29,13 @@ export const testCaller: Caller = {
   chatKind: "private",
 };
 
-/** A command context over the real knowledge base and registry, a fixed clock and a silent logger. */
+/** A command context over the real knowledge base and registry, a fixed clock, a memory store, a silent logger. */
 export async function testContext(overrides: Partial<Services> = {}): Promise<CommandContext> {
   const services: Services = {
     knowledge: await testKnowledge(),
     clock: fixedClock("2026-11-25T12:00:00Z"),
     logger: silentLogger,
+    store: new MemoryStore(),
     ...overrides,
   };
   return { caller: testCaller, services, commands };

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { KnowledgeBase } from "./knowledge.ts";
-import type { Clock, Logger } from "./ports.ts";
+import type { Clock, Logger, Store } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
 export type Platform = "console" | "telegram" | "discord";
@@ -21,6 +21,7 @@ export interface Services {
   knowledge: KnowledgeBase;
   clock: Clock;
   logger: Logger;
+  store: Store;
 }
 
 export interface CommandContext {

@@ -1,3 +1,5 @@
+import type { Data } from "./records.ts";
+
 /** Side effects the engine needs, passed in so tests can give fixed ones. */
 
 export interface Clock {
@@ -15,3 +17,16 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Persistence: one document, changed through `update`. Changes run one at a time; `update`
+ * resolves only once the change is durable, so a reply sent after it is never lost.
+ * A change that throws leaves the data as it was.
+ */
+export interface Store {
+  /** The current data. Treat as read-only: change it only inside `update`. */
+  read(): Readonly<Data>;
+  update<T>(change: (data: Data) => T): Promise<T>;
+  /** Flushes and releases the file (and its lock). */
+  close(): Promise<void>;
+}
