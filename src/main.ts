@@ -7,7 +7,7 @@ import { runConsole } from "./adapters/console/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
-import { systemClock } from "./engine/ports.ts";
+import { type PlatformAdapter, systemClock } from "./engine/ports.ts";
 import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
 import { MemoryStore } from "./store/memory.ts";
 
@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   // Replaced by the file store (STEPWISE_DATA) in the store work of the scores issue.
   const services: Services = { knowledge, clock: systemClock, logger, store: new MemoryStore() };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
+
+  // Platform adapters whose token is set; each is one folder in src/adapters/.
+  const adapters: PlatformAdapter[] = [];
+  for (const adapter of adapters) await adapter.start();
 
   if (useConsole) {
     const interactive = Boolean(process.stdin.isTTY);

@@ -12,3 +12,19 @@ export class UserError extends Error {
     this.usage = options.usage;
   }
 }
+
+/**
+ * A message that could not be delivered. `permanent` failures (bot removed or blocked, chat
+ * deleted, missing permission) will not heal by retrying; the others may.
+ */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    /** Short reason shown to people, e.g. "the bot was removed from this chat". */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}

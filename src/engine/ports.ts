@@ -1,4 +1,5 @@
 import type { Data } from "./records.ts";
+import type { Reply } from "./reply.ts";
 
 /** Side effects the engine needs, passed in so tests can give fixed ones. */
 
@@ -29,4 +30,15 @@ export interface Store {
   update<T>(change: (data: Data) => T): Promise<T>;
   /** Flushes and releases the file (and its lock). */
   close(): Promise<void>;
+}
+
+/** A chat platform the bot runs on. main.ts starts each one whose token is set. */
+export interface PlatformAdapter {
+  readonly platform: "telegram" | "discord";
+  /** Connects and resolves once commands are being received; rejects with a fix-it message on a bad token. */
+  start(): Promise<void>;
+  /** Stops taking new commands, waits for those in flight, closes the client. */
+  stop(): Promise<void>;
+  /** Posts a reply to a chat or channel (scheduled nudges); throws DeliveryError when it cannot. */
+  send(chatId: string, reply: Reply): Promise<void>;
 }
