@@ -9,7 +9,8 @@ import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
 import { type PlatformAdapter, systemClock } from "./engine/ports.ts";
 import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
-import { MemoryStore } from "./store/memory.ts";
+import { StoreError } from "./store/errors.ts";
+import { FileStore } from "./store/fileStore.ts";
 
 const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
 
@@ -25,8 +26,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info") }, pino.destination(2));
 
   const knowledge = new KnowledgeBase(await loadKnowledge(KNOWLEDGE_DIR));
-  // Replaced by the file store (STEPWISE_DATA) in the store work of the scores issue.
-  const services: Services = { knowledge, clock: systemClock, logger, store: new MemoryStore() };
+  const store = await FileStore.open(config.STEPWISE_DATA, { logger });
+  const services: Services = { knowledge, clock: systemClock, logger, store };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
@@ -43,11 +44,12 @@ async function main(): Promise<void> {
       services,
       commands,
     });
+    await store.close();
   }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof KnowledgeError) {
+  if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof StoreError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

@@ -1,13 +1,14 @@
 import type { Store } from "../engine/ports.ts";
 import { type Data, dataSchema, emptyData } from "../engine/records.ts";
+import { applyChange, freezeData } from "./change.ts";
 
-/** A store in memory, for tests and the bench: same semantics as the file store, no disk. */
+/** A store in memory, for tests and the bench: the file store's semantics without the disk. */
 export class MemoryStore implements Store {
   private data: Data;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(initial: Data = emptyData()) {
-    this.data = dataSchema.parse(structuredClone(initial));
+    this.data = freezeData(dataSchema.parse(structuredClone(initial)));
   }
 
   read(): Readonly<Data> {
@@ -16,10 +17,8 @@ export class MemoryStore implements Store {
 
   update<T>(change: (data: Data) => T): Promise<T> {
     const run = this.queue.then(() => {
-      // Work on a copy so a change that throws leaves the data untouched.
-      const draft = structuredClone(this.data);
-      const result = change(draft);
-      this.data = draft;
+      const { next, result } = applyChange(this.data, change);
+      this.data = next;
       return result;
     });
     this.queue = run.catch(() => undefined);

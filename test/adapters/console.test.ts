@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -51,7 +54,13 @@ describe("console adapter", () => {
   });
 
   it("GIVEN `npm start -- --json` with piped stdin and no tokens THEN the real process answers", async () => {
-    const env = { ...process.env, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "" };
+    const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
+    const env = {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: "",
+      DISCORD_TOKEN: "",
+      STEPWISE_DATA: join(dir, "data.json"),
+    };
     const child = exec("npm", ["start", "--silent", "--", "--json"], { env, cwd: process.cwd() });
     child.child.stdin?.end("/ask do programs still care about step 1?\n");
     const { stdout } = await child;
@@ -62,5 +71,6 @@ describe("console adapter", () => {
       command: "ask",
       data: { match: { id: "step1-still-matters" } },
     });
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,181 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { Low } from "lowdb";
+import type { Logger, Store } from "../engine/ports.ts";
+import { DATA_VERSION, type Data, dataSchema } from "../engine/records.ts";
+import { applyChange, type EntityPath, freezeData } from "./change.ts";
+import { DurableJsonFile } from "./durableFile.ts";
+import { StoreError } from "./errors.ts";
+import { Journal, type JournalLine, replay } from "./journal.ts";
+import { acquireLock } from "./lock.ts";
+
+export interface FileStoreOptions {
+  logger?: Logger;
+  /** Rewrite the snapshot after this many journaled changes. */
+  compactEvery?: number;
+}
+
+interface Pending {
+  change: (data: Data) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+function lineFor(next: Data, touched: readonly EntityPath[]): JournalLine {
+  const fields = next as unknown as Record<string, Record<string, unknown> | undefined>;
+  return touched.map((path) => {
+    const [field, key] = path;
+    const value = key === undefined ? fields[field] : fields[field]?.[key];
+    return value === undefined ? { k: path } : { k: path, v: value };
+  });
+}
+
+/**
+ * The default store: a lowdb JSON snapshot (`STEPWISE_DATA`) plus a journal of changes beside it
+ * (`<file>.journal`), locked against a second process (`<file>.lock`). `update` resolves only after
+ * its change is synced to disk; concurrent changes are committed together with one sync.
+ */
+export class FileStore implements Store {
+  private state: Data;
+  private readonly pending: Pending[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private running = false;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Low<Data>,
+    private readonly journal: Journal,
+    private readonly release: () => Promise<void>,
+    private readonly compactEvery: number,
+    private readonly logger: Logger | undefined,
+    initial: Data,
+  ) {
+    this.state = initial;
+  }
+
+  /** Opens (or creates) the store; a damaged or foreign file stops here with a message, untouched. */
+  static async open(file: string, options: FileStoreOptions = {}): Promise<FileStore> {
+    const path = resolve(file);
+    await mkdir(dirname(path), { recursive: true });
+    const release = await acquireLock(`${path}.lock`, path);
+    try {
+      const db = new Low<Data>(new DurableJsonFile<Data>(path), { version: DATA_VERSION } as Data);
+      await db.read();
+      const raw = db.data as unknown as Record<string, unknown>;
+      const { journal, records } = await Journal.open(`${path}.journal`);
+      replay(raw, records);
+      if (typeof raw.version === "number" && raw.version > DATA_VERSION) {
+        throw new StoreError(
+          `The data file ${path} was written by a newer Stepwise (data version ${raw.version}). Upgrade Stepwise, or restore a backup made by this version.`,
+        );
+      }
+      const parsed = dataSchema.safeParse(raw);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`);
+        throw new StoreError(
+          `The data file ${path} does not hold valid Stepwise data (${problems.join("; ")}). It was left untouched: restore it from a backup, or move it aside to start with an empty store.`,
+        );
+      }
+      const store = new FileStore(
+        path,
+        db,
+        journal,
+        release,
+        options.compactEvery ?? 500,
+        options.logger,
+        freezeData(parsed.data),
+      );
+      if (records.length > 0) await store.compact();
+      return store;
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  read(): Readonly<Data> {
+    return this.state;
+  }
+
+  update<T>(change: (data: Data) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ change, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        this.flushing = this.flush();
+      }
+    });
+  }
+
+  /** Commits everything queued, batch by batch, until the queue is empty. */
+  private async flush(): Promise<void> {
+    // Let the changes made in this tick join one batch (one sync for all).
+    await Promise.resolve();
+    try {
+      // No await may sit between the last emptiness check and `running = false`.
+      while (this.pending.length > 0) await this.commit(this.pending.splice(0));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Applies each change, appends them as one write, syncs, then acknowledges. */
+  private async commit(batch: Pending[]): Promise<void> {
+    let state = this.state;
+    const lines: JournalLine[] = [];
+    const applied: Array<[Pending, unknown]> = [];
+    for (const item of batch) {
+      try {
+        const { next, result, touched } = applyChange(state, item.change);
+        if (touched.length > 0) lines.push(lineFor(next, touched));
+        state = next;
+        applied.push([item, result]);
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+    try {
+      if (lines.length > 0) await this.journal.append(lines);
+    } catch (error) {
+      for (const [item] of applied) item.reject(error);
+      return;
+    }
+    this.state = state;
+    for (const [item, result] of applied) item.resolve(result);
+    if (this.journal.count >= this.compactEvery) await this.compactQuietly();
+  }
+
+  private async compactQuietly(): Promise<void> {
+    try {
+      await this.compact();
+    } catch (error) {
+      // The journal still holds every change, so nothing is lost; try again after the next writes.
+      this.logger?.error(
+        { err: error, file: this.path },
+        "snapshot write failed; the journal keeps every change",
+      );
+    }
+  }
+
+  /** Writes the whole state as the snapshot, then empties the journal. */
+  private async compact(): Promise<void> {
+    this.db.data = this.state;
+    await this.db.write();
+    await this.journal.clear();
+  }
+
+  /** Waits for queued writes, writes the snapshot, releases the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flushing;
+    try {
+      await this.compact();
+    } finally {
+      await this.journal.close();
+      await this.release();
+    }
+  }
+}
