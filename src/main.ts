@@ -3,12 +3,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { commands } from "../commands/index.ts";
-import { runConsole } from "./adapters/console/index.ts";
+import { consoleSender, runConsole } from "./adapters/console/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
 import { type PlatformAdapter, systemClock } from "./engine/ports.ts";
 import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
+import { NudgeScheduler, type SchedulerOptions } from "./scheduler/scheduler.ts";
 import { StoreError } from "./store/errors.ts";
 import { FileStore } from "./store/fileStore.ts";
 
@@ -27,12 +28,19 @@ async function main(): Promise<void> {
 
   const knowledge = new KnowledgeBase(await loadKnowledge(KNOWLEDGE_DIR));
   const store = await FileStore.open(config.STEPWISE_DATA, { logger });
-  const services: Services = { knowledge, clock: systemClock, logger, store };
+  const senders: SchedulerOptions["senders"] = {};
+  const scheduler = new NudgeScheduler({ store, knowledge, clock: systemClock, logger, senders });
+  const services: Services = { knowledge, clock: systemClock, logger, store, nudges: scheduler };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
   const adapters: PlatformAdapter[] = [];
-  for (const adapter of adapters) await adapter.start();
+  for (const adapter of adapters) {
+    await adapter.start();
+    senders[adapter.platform] = (chatId, message) => adapter.send(chatId, message);
+  }
+  if (useConsole) senders.console = consoleSender(process.stdout, values.json);
+  scheduler.start();
 
   if (useConsole) {
     const interactive = Boolean(process.stdin.isTTY);
@@ -44,6 +52,7 @@ async function main(): Promise<void> {
       services,
       commands,
     });
+    await scheduler.stop();
     await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { commands } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/engine/command.ts";
 import { KnowledgeBase } from "../src/engine/knowledge.ts";
-import { type Clock, silentLogger } from "../src/engine/ports.ts";
+import { type Clock, noSchedule, silentLogger } from "../src/engine/ports.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { MemoryStore } from "../src/store/memory.ts";
 
@@ -36,6 +36,7 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     clock: fixedClock("2026-11-25T12:00:00Z"),
     logger: silentLogger,
     store: new MemoryStore(),
+    nudges: noSchedule,
     ...overrides,
   };
   return { caller: testCaller, services, commands };

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { KnowledgeBase } from "./knowledge.ts";
-import type { Clock, Logger, Store } from "./ports.ts";
+import type { Clock, Logger, NudgeSchedule, Store } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
 export type Platform = "console" | "telegram" | "discord";
@@ -22,6 +22,7 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   store: Store;
+  nudges: NudgeSchedule;
 }
 
 export interface CommandContext {

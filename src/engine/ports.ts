@@ -42,3 +42,11 @@ export interface PlatformAdapter {
   /** Posts a reply to a chat or channel (scheduled nudges); throws DeliveryError when it cannot. */
   send(chatId: string, reply: Reply): Promise<void>;
 }
+
+/** Tells the nudge scheduler that a subscription was created, changed or removed. */
+export interface NudgeSchedule {
+  changed(key: string): void;
+}
+
+/** For contexts with no scheduler running (tests of other commands, one-off scripts). */
+export const noSchedule: NudgeSchedule = { changed() {} };

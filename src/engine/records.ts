@@ -37,12 +37,37 @@ export const userRecordSchema = z.object({
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
 
+/** A chat's daily study nudge. Keyed by `<platform>:<chat id>` in `Data.subscriptions`. */
+export const subscriptionSchema = z.object({
+  platform: z.enum(["console", "telegram", "discord"]),
+  chat_id: z.string(),
+  chat_kind: z.enum(["private", "group"]),
+  created_by: z.string(),
+  /** Local wall-clock time, HH:MM, in `timezone`. */
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  timezone: z.string(),
+  exam_date: z.iso.date().optional(),
+  /** Local day the subscription (re)started: the weekly practice-test reminder falls on its weekday. */
+  started_day: z.iso.date(),
+  /** The next local day to nudge, and the instant that is due (kept together; see nextSlot). */
+  next_day: z.iso.date(),
+  next_at: z.iso.datetime(),
+  last_sent_day: z.iso.date().optional(),
+  /** Tips already shown in the current rotation; emptied once every tip has been shown. */
+  shown_tips: z.array(z.string()).default([]),
+  paused: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
+  /** Set once the closing message after the exam date went out: nothing more is sent. */
+  ended_on: z.iso.date().optional(),
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
 export const DATA_VERSION = 1;
 
 /** The whole store. New collections are added with a default so older files still load. */
 export const dataSchema = z.object({
   version: z.literal(DATA_VERSION),
   users: z.record(z.string(), userRecordSchema).default({}),
+  subscriptions: z.record(z.string(), subscriptionSchema).default({}),
 });
 export type Data = z.infer<typeof dataSchema>;
 

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Caller, CommandContext, CommandSpec, Services } from "../../engine/command.ts";
 import { errorReply, type Outcome, runText } from "../../engine/dispatch.ts";
+import type { Reply } from "../../engine/reply.ts";
 import { renderPlain } from "./render.ts";
 
 export interface ConsoleOptions {
@@ -30,6 +31,18 @@ export function consoleCaller(): Caller {
     displayName: name,
     chatId: "console",
     chatKind: "private",
+  };
+}
+
+/** Prints scheduled nudges for the console's own subscription, in the same format as replies. */
+export function consoleSender(output: Writable, json: boolean) {
+  return async (_chatId: string, message: Reply): Promise<void> => {
+    const text = renderPlain(message);
+    output.write(
+      json
+        ? `${JSON.stringify({ ok: true, command: "nudge", text, data: message.data })}\n`
+        : `\n${text}\n\n`,
+    );
   };
 }
 

@@ -1,0 +1,183 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { type CommandContext, defineCommand, defineCommandGroup } from "../src/engine/command.ts";
+import { UserError } from "../src/engine/errors.ts";
+import { checkTimeZone, composeNudge, localDay, nextSlot } from "../src/engine/nudges.ts";
+import type { Subscription } from "../src/engine/records.ts";
+import { fields, paragraph, reply } from "../src/engine/reply.ts";
+
+/** One subscription per chat: the group's, or a private chat's own. */
+const keyOf = ({ caller }: CommandContext) => `${caller.platform}:${caller.chatId}`;
+
+const whenText = (at: string, zone: string) => {
+  const instant = DateTime.fromISO(at);
+  return `${instant.setZone(zone).toFormat("ccc d LLL yyyy, HH:mm")} ${zone} (${instant.toUTC().toFormat("HH:mm")} UTC)`;
+};
+
+const start = defineCommand({
+  name: "start",
+  description: "Post a short study nudge here every day at a set local time",
+  manage: true,
+  options: z.object({
+    time: z
+      .string()
+      .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, "write the time as HH:MM, 24-hour (e.g. 07:30)")
+      .meta({ placeholder: "HH:MM" })
+      .describe("Local time for the daily nudge, 24-hour HH:MM"),
+    timezone: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ placeholder: "Area/City" })
+      .describe("IANA time zone, e.g. Asia/Kolkata"),
+    exam_date: z.iso.date().optional().describe("Exam date for the countdown, YYYY-MM-DD"),
+  }),
+  async run({ time: typed, timezone, exam_date }, ctx) {
+    const time = typed.padStart(5, "0");
+    const zone = checkTimeZone(timezone);
+    const now = ctx.services.clock.now();
+    const today = localDay(now, zone);
+    if (exam_date !== undefined && exam_date < today) {
+      throw new UserError(
+        `\`exam_date\` ${exam_date} is already past in ${zone} (today is ${today}); give a future date.`,
+      );
+    }
+    const key = keyOf(ctx);
+    const { caller } = ctx;
+    const sub = await ctx.services.store.update((data) => {
+      const previous = data.subscriptions[key];
+      const created: Subscription = {
+        platform: caller.platform,
+        chat_id: caller.chatId,
+        chat_kind: caller.chatKind,
+        created_by: caller.userId,
+        time,
+        timezone: zone,
+        ...(exam_date ? { exam_date } : {}),
+        started_day: today,
+        ...nextSlot(today, time, zone, now),
+        ...(previous?.last_sent_day ? { last_sent_day: previous.last_sent_day } : {}),
+        shown_tips: previous?.shown_tips ?? [],
+      };
+      data.subscriptions[key] = created;
+      return created;
+    });
+    ctx.services.nudges.changed(key);
+    return reply({
+      title: "Daily study nudge set",
+      blocks: [
+        paragraph(
+          `A short study nudge will be posted here every day at ${time} ${zone}${exam_date ? `, counting down to ${exam_date}` : ""}. At most one a day; /nudge stop ends it.`,
+        ),
+        fields({ "Next nudge": whenText(sub.next_at, zone) }),
+      ],
+      data: { key, next_at: sub.next_at, next_day: sub.next_day, timezone: zone },
+    });
+  },
+});
+
+const stop = defineCommand({
+  name: "stop",
+  description: "Stop the daily study nudge in this chat",
+  manage: true,
+  options: z.object({}),
+  async run(_input, ctx) {
+    const key = keyOf(ctx);
+    const removed = await ctx.services.store.update((data) => {
+      const existed = key in data.subscriptions;
+      delete data.subscriptions[key];
+      return existed;
+    });
+    ctx.services.nudges.changed(key);
+    return reply({
+      blocks: [
+        paragraph(
+          removed ? "Daily nudges stopped here." : "There was no daily nudge here, so nothing changed.",
+        ),
+      ],
+      data: { removed },
+    });
+  },
+});
+
+const status = defineCommand({
+  name: "status",
+  description: "Show this chat's daily nudge: time, next send and any pause",
+  options: z.object({}),
+  run(_input, ctx) {
+    const key = keyOf(ctx);
+    const sub = ctx.services.store.read().subscriptions[key];
+    if (!sub) {
+      return reply({
+        blocks: [
+          paragraph(
+            "No daily nudge is set here. Start one with /nudge start time:07:30 timezone:Asia/Kolkata",
+          ),
+        ],
+        data: { subscribed: false },
+      });
+    }
+    const state = sub.ended_on
+      ? `Ended after the exam date (last message ${sub.ended_on}).`
+      : sub.paused
+        ? `Paused since ${sub.paused.since.slice(0, 10)}: ${sub.paused.reason}. /nudge start resumes it.`
+        : "Active.";
+    return reply({
+      title: "Daily study nudge",
+      blocks: [
+        fields({
+          Time: `${sub.time} ${sub.timezone}`,
+          ...(sub.exam_date ? { "Exam date": sub.exam_date } : {}),
+          State: state,
+          ...(sub.paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
+          ...(sub.last_sent_day ? { "Last sent": sub.last_sent_day } : {}),
+        }),
+      ],
+      data: {
+        subscribed: true,
+        next_at: sub.next_at,
+        paused: sub.paused?.reason ?? null,
+        ended: Boolean(sub.ended_on),
+      },
+    });
+  },
+});
+
+const preview = defineCommand({
+  name: "preview",
+  description: "Show what the next daily nudge here will look like",
+  options: z.object({}),
+  run(_input, ctx) {
+    const key = keyOf(ctx);
+    const { knowledge, clock } = ctx.services;
+    const now = clock.now();
+    const existing = ctx.services.store.read().subscriptions[key];
+    // Without a subscription, preview a plain one so people can see it before starting.
+    const sub: Subscription = existing ?? {
+      platform: ctx.caller.platform,
+      chat_id: ctx.caller.chatId,
+      chat_kind: ctx.caller.chatKind,
+      created_by: ctx.caller.userId,
+      time: "08:00",
+      timezone: "UTC",
+      started_day: localDay(now, "UTC"),
+      ...nextSlot(localDay(now, "UTC"), "08:00", "UTC", now),
+      shown_tips: [],
+    };
+    const content = composeNudge(knowledge, key, sub, sub.next_day);
+    return {
+      ...content.reply,
+      footer: {
+        ...content.reply.footer,
+        note: `Preview${existing ? ` of ${sub.next_day}` : ": no nudge is set here yet (/nudge start)"}. ${content.reply.footer?.note ?? ""}`.trim(),
+      },
+    };
+  },
+});
+
+export const nudge = defineCommandGroup({
+  name: "nudge",
+  description: "Daily study nudges for this chat or group",
+  subcommands: [start, stop, status, preview],
+  defaultSubcommand: "status",
+});

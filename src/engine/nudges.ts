@@ -1,0 +1,162 @@
+import { timeZonesNames } from "@vvo/tzdb";
+import { closest } from "fastest-levenshtein";
+import { DateTime, IANAZone } from "luxon";
+import { UserError } from "./errors.ts";
+import type { Entry, KnowledgeBase } from "./knowledge.ts";
+import type { Subscription } from "./records.ts";
+import { bullets, paragraph, type Reply, reply } from "./reply.ts";
+
+/** A nudge missed while the bot was down is still sent if it is back this soon, the same local day. */
+export const CATCH_UP_HOURS = 3;
+
+// Current IANA names (Asia/Kolkata, Europe/Kyiv): Node 20's own list still has the old spellings.
+const ZONES: readonly string[] = timeZonesNames;
+
+/** The IANA name as the zone list spells it, or a UserError naming the closest valid one. */
+export function checkTimeZone(name: string): string {
+  const listed = ZONES.find((zone) => zone.toLowerCase() === name.toLowerCase());
+  if (listed) return listed;
+  // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
+  if (IANAZone.isValidZone(name)) return name;
+  const guess = closest(name.replace(/ /g, "_"), ZONES);
+  throw new UserError(
+    `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
+  );
+}
+
+/** The local calendar day of an instant in a zone. */
+export const localDay = (at: Date, zone: string): string =>
+  DateTime.fromJSDate(at, { zone }).toISODate() ?? "";
+
+export const addDays = (day: string, days: number): string =>
+  DateTime.fromISO(day, { zone: "utc" }).plus({ days }).toISODate() ?? day;
+
+/**
+ * When `time` (HH:MM) happens on local `day` in `zone`. A time that spring-forward skips moves
+ * forward by the gap (02:30 -> 03:30), so that day still gets its nudge; an hour repeated by
+ * fall-back resolves to one instant, so it never fires twice.
+ */
+export function dueAt(day: string, time: string, zone: string): Date {
+  const [hour, minute] = time.split(":").map(Number);
+  return DateTime.fromISO(day, { zone }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+}
+
+export interface Slot {
+  next_day: string;
+  next_at: string;
+}
+
+/** The first slot on or after `fromDay` whose time is later than `after`. */
+export function nextSlot(fromDay: string, time: string, zone: string, after: Date): Slot {
+  let day = fromDay;
+  while (dueAt(day, time, zone) <= after) day = addDays(day, 1);
+  return { next_day: day, next_at: dueAt(day, time, zone).toISOString() };
+}
+
+export type Decision =
+  | { action: "wait" }
+  | { action: "send"; day: string; closing: boolean }
+  | { action: "skip"; day: string };
+
+/**
+ * What to do with a subscription at `now`: send its slot (on time, or late within the catch-up
+ * window on the same local day), skip a slot missed for good, or wait. Pure: the scheduler applies it.
+ */
+export function decide(sub: Subscription, now: Date): Decision {
+  if (sub.paused || sub.ended_on || new Date(sub.next_at) > now) return { action: "wait" };
+  const day = sub.next_day;
+  if (sub.last_sent_day !== undefined && sub.last_sent_day >= day) return { action: "skip", day };
+  const late = now.getTime() - new Date(sub.next_at).getTime();
+  if (late > CATCH_UP_HOURS * 3_600_000 || localDay(now, sub.timezone) !== day)
+    return { action: "skip", day };
+  return { action: "send", day, closing: sub.exam_date !== undefined && day > sub.exam_date };
+}
+
+/**
+ * The subscription after its slot for `day` was handled (sent or skipped). The next slot is the
+ * first one not yet missed for good, so after a long outage today's nudge can still go out late.
+ */
+export function afterSlot(sub: Subscription, day: string, sent: boolean, now: Date): Subscription {
+  const missedBefore = new Date(now.getTime() - CATCH_UP_HOURS * 3_600_000);
+  const next = nextSlot(addDays(day, 1), sub.time, sub.timezone, missedBefore);
+  return { ...sub, ...next, ...(sent ? { last_sent_day: day } : {}) };
+}
+
+/** Stable per-subscription order, so groups do not all get the same tip on the same day. */
+function rank(key: string, id: string): number {
+  let hash = 2166136261;
+  for (const ch of `${key}|${id}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
+  return hash >>> 0;
+}
+
+/** The next tip not yet shown to this subscription; starts a new round once all were shown. */
+export function pickTip(
+  knowledge: KnowledgeBase,
+  key: string,
+  shown: readonly string[],
+): { tip: Entry; shown: string[] } {
+  const tips = knowledge.entries.filter((entry) => entry.nudge);
+  const fresh = tips.filter((entry) => !shown.includes(entry.id));
+  const pool = fresh.length > 0 ? fresh : tips;
+  const [tip] = [...pool].sort((a, b) => rank(key, a.id) - rank(key, b.id));
+  if (!tip) throw new Error("knowledge: no entry has a nudge tip");
+  return { tip, shown: fresh.length > 0 ? [...shown, tip.id] : [tip.id] };
+}
+
+const daysBetween = (from: string, to: string): number =>
+  Math.round(
+    DateTime.fromISO(to, { zone: "utc" }).diff(DateTime.fromISO(from, { zone: "utc" }), "days").days,
+  );
+
+export interface NudgeContent {
+  reply: Reply;
+  shown: string[];
+}
+
+/** The day's nudge: a rotating tip, the countdown, and once a week a practice-test reminder. */
+export function composeNudge(
+  knowledge: KnowledgeBase,
+  key: string,
+  sub: Subscription,
+  day: string,
+): NudgeContent {
+  if (sub.exam_date !== undefined && day > sub.exam_date) {
+    return {
+      reply: reply({
+        title: "Study nudges end here",
+        blocks: [
+          paragraph(
+            `The exam date set for these nudges (${sub.exam_date}) has passed, so this is the last one. Well done for keeping at it. Rest, then plan what comes next; /nudge start with a new exam_date begins again.`,
+          ),
+        ],
+        data: { closing: true },
+      }),
+      shown: sub.shown_tips,
+    };
+  }
+  const { tip, shown } = pickTip(knowledge, key, sub.shown_tips);
+  const lines: string[] = [];
+  if (sub.exam_date !== undefined) {
+    const left = daysBetween(day, sub.exam_date);
+    lines.push(left === 0 ? "Exam day. Trust your preparation, and good luck." : `${left} days to the exam.`);
+  }
+  const weekly = DateTime.fromISO(day).weekday === DateTime.fromISO(sub.started_day).weekday;
+  if (weekly)
+    lines.push(
+      "Weekly check: is a practice test (NBME or UWSA) on your calendar? Log results with /score add.",
+    );
+  return {
+    reply: reply({
+      title: "Today's study nudge",
+      blocks: [paragraph(tip.nudge ?? ""), ...(lines.length > 0 ? [bullets(lines)] : [])],
+      footer: { note: `More on this: /ask ${tip.title}` },
+      data: {
+        tip: tip.id,
+        day,
+        weekly,
+        ...(sub.exam_date ? { days_left: daysBetween(day, sub.exam_date) } : {}),
+      },
+    }),
+    shown,
+  };
+}

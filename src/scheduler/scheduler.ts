@@ -1,0 +1,206 @@
+import { Heap } from "heap-js";
+import cron, { type ScheduledTask } from "node-cron";
+import pRetry, { AbortError } from "p-retry";
+import type { Platform } from "../engine/command.ts";
+import { DeliveryError } from "../engine/errors.ts";
+import type { KnowledgeBase } from "../engine/knowledge.ts";
+import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges.ts";
+import type { Clock, Logger, NudgeSchedule, Store } from "../engine/ports.ts";
+import type { Subscription } from "../engine/records.ts";
+import type { Reply } from "../engine/reply.ts";
+
+/** Posts a reply to a chat of one platform; throws DeliveryError when it cannot. */
+export type Sender = (chatId: string, reply: Reply) => Promise<void>;
+
+export interface SchedulerOptions {
+  store: Store;
+  knowledge: KnowledgeBase;
+  clock: Clock;
+  logger: Logger;
+  senders: Partial<Record<Platform, Sender>>;
+  /** Back-off between delivery attempts (the defaults suit production; tests shorten them). */
+  retry?: { minTimeout: number; maxTimeout: number };
+}
+
+export interface TickReport {
+  sent: number;
+  skipped: number;
+  failed: number;
+}
+
+interface DueEntry {
+  at: number;
+  key: string;
+}
+
+/**
+ * Sends each subscription's nudge once per local day. Due times sit in a heap ordered by instant,
+ * so a tick costs O(due × log n), not O(n); the store is the truth and stale heap entries are
+ * dropped when popped. A slot is recorded as sent before delivery, so a crash or restart can never
+ * send it twice.
+ */
+export class NudgeScheduler implements NudgeSchedule {
+  private readonly heap = new Heap<DueEntry>((a, b) => a.at - b.at);
+  private readonly deliveries = new Set<Promise<void>>();
+  private task: ScheduledTask | undefined;
+  /** The processing part of the latest tick; ticks queue behind it so none overlap. */
+  private processing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: SchedulerOptions) {
+    for (const [key, sub] of Object.entries(options.store.read().subscriptions)) this.index(key, sub);
+  }
+
+  private index(key: string, sub: Subscription | undefined): void {
+    if (sub && !sub.paused && !sub.ended_on) this.heap.push({ at: Date.parse(sub.next_at), key });
+  }
+
+  changed(key: string): void {
+    this.index(key, this.options.store.read().subscriptions[key]);
+  }
+
+  /** Checks every minute (node-cron) and once right away, to catch up after a restart. */
+  start(): void {
+    // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
+    const run = () => void this.tick().catch(() => undefined);
+    this.task = cron.schedule("* * * * *", run, { name: "stepwise-nudges" });
+    run();
+  }
+
+  /** Stops the minute check and waits for deliveries under way. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    await this.processing;
+    await Promise.allSettled([...this.deliveries]);
+  }
+
+  /**
+   * Handles everything due now. Resolves when this tick's deliveries have finished (or given up at
+   * the end of their window); the next minute's tick does not wait for them.
+   */
+  tick(): Promise<TickReport> {
+    const processed = this.processing.then(() => this.process());
+    this.processing = processed.catch((error: unknown) => {
+      this.options.logger.error({ err: error }, "nudge tick failed");
+    });
+    return processed.then(async ({ report, started }) => {
+      await Promise.all(started);
+      return report;
+    });
+  }
+
+  private async process(): Promise<{ report: TickReport; started: Promise<void>[] }> {
+    const report: TickReport = { sent: 0, skipped: 0, failed: 0 };
+    const now = this.options.clock.now();
+    const started: Promise<void>[] = [];
+    // Handle all due at once so their store writes share syncs; a skipped slot may make the next one due.
+    for (let due = this.popDue(now); due.length > 0; due = this.popDue(now)) {
+      const handled = await Promise.all(due.map(([key, sub]) => this.handle(key, sub, now, report)));
+      for (const item of handled) if (item) started.push(item.delivery);
+    }
+    return { report, started };
+  }
+
+  /** Pops every entry due by `now` whose subscription still has that due time. */
+  private popDue(now: Date): Array<[string, Subscription]> {
+    const due = new Map<string, Subscription>();
+    for (let top = this.heap.peek(); top && top.at <= now.getTime(); top = this.heap.peek()) {
+      this.heap.pop();
+      const sub = this.options.store.read().subscriptions[top.key];
+      if (sub && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
+    }
+    return [...due];
+  }
+
+  /** Applies one decision; returns the delivery under way, if one started. */
+  private async handle(
+    key: string,
+    sub: Subscription,
+    now: Date,
+    report: TickReport,
+  ): Promise<{ delivery: Promise<void> } | undefined> {
+    const decision = decide(sub, now);
+    if (decision.action === "wait") return undefined;
+    const { store, knowledge } = this.options;
+    if (decision.action === "skip") {
+      const next = await store.update((data) => {
+        const current = data.subscriptions[key];
+        if (current) data.subscriptions[key] = afterSlot(current, decision.day, false, now);
+        return data.subscriptions[key];
+      });
+      report.skipped++;
+      this.index(key, next);
+      return undefined;
+    }
+    const content = composeNudge(knowledge, key, sub, decision.day);
+    // Claim the day before sending: at most one nudge a day, even if we crash mid-delivery.
+    const claimed = await store.update((data) => {
+      const current = data.subscriptions[key];
+      if (!current) return undefined;
+      const next = { ...afterSlot(current, decision.day, true, now), shown_tips: content.shown };
+      data.subscriptions[key] = decision.closing ? { ...next, ended_on: decision.day } : next;
+      return data.subscriptions[key];
+    });
+    if (!claimed) return undefined;
+    this.index(key, claimed);
+    const windowEnd = Date.parse(sub.next_at) + CATCH_UP_HOURS * 3_600_000;
+    const delivery = this.deliver(key, claimed, content.reply, windowEnd, report).finally(() => {
+      this.deliveries.delete(delivery);
+    });
+    this.deliveries.add(delivery);
+    // Wrapped: returning the bare promise from an async function would wait for the delivery.
+    return { delivery };
+  }
+
+  /** Sends with back-off while the day's window lasts; a permanent failure pauses the subscription. */
+  private async deliver(
+    key: string,
+    sub: Subscription,
+    message: Reply,
+    windowEnd: number,
+    report: TickReport,
+  ) {
+    const { senders, clock, logger, store, retry } = this.options;
+    const send = senders[sub.platform];
+    try {
+      if (!send)
+        throw new DeliveryError(
+          `no ${sub.platform} adapter running`,
+          false,
+          `${sub.platform} is not connected`,
+        );
+      await pRetry(
+        async () => {
+          try {
+            await send(sub.chat_id, message);
+          } catch (error) {
+            if (error instanceof DeliveryError && error.permanent) throw new AbortError(error);
+            throw error;
+          }
+        },
+        {
+          retries: 50,
+          factor: 2,
+          minTimeout: retry?.minTimeout ?? 5_000,
+          maxTimeout: retry?.maxTimeout ?? 10 * 60_000,
+          maxRetryTime: Math.max(0, windowEnd - clock.now().getTime()),
+          onFailedAttempt: (error) =>
+            logger.warn({ key, attempt: error.attemptNumber, err: error }, "nudge not delivered yet"),
+        },
+      );
+      report.sent++;
+    } catch (error) {
+      report.failed++;
+      const cause = error instanceof AbortError ? error.originalError : error;
+      if (cause instanceof DeliveryError && cause.permanent) {
+        const since = clock.now().toISOString();
+        await store.update((data) => {
+          const current = data.subscriptions[key];
+          if (current) data.subscriptions[key] = { ...current, paused: { reason: cause.reason, since } };
+        });
+        logger.warn({ key, reason: cause.reason }, "nudges paused: the chat cannot be reached");
+      } else {
+        logger.error({ key, err: cause }, "nudge not delivered within its window");
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { runText } from "../../src/engine/dispatch.ts";
+import { testContext } from "../helpers.ts";
+
+async function run(line: string, caller: Partial<Awaited<ReturnType<typeof testContext>>["caller"]> = {}) {
+  const ctx = await testContext();
+  const outcome = await runText(line, { ...ctx, caller: { ...ctx.caller, ...caller } });
+  if (!outcome) throw new Error("not a command");
+  return { outcome, store: ctx.services.store };
+}
+
+describe("/nudge", () => {
+  it("GIVEN a misspelt time zone THEN it names the closest valid one and stores nothing", async () => {
+    const { outcome, store } = await run("/nudge start time:07:30 timezone:Asia/Kolkatta");
+    expect(outcome.ok).toBe(false);
+    expect(String(outcome.reply.data.error)).toContain("did you mean Asia/Kolkata?");
+    expect(store.read().subscriptions).toEqual({});
+  });
+
+  it("GIVEN a time zone in another case and a short hour THEN both are normalised", async () => {
+    const { outcome } = await run("/nudge start time:7:30 timezone:asia/kolkata");
+    expect(outcome.ok).toBe(true);
+    expect(outcome.reply.data).toMatchObject({
+      timezone: "Asia/Kolkata",
+      next_at: "2026-11-26T02:00:00.000Z",
+    });
+  });
+
+  it("GIVEN an exam date already past THEN it is refused", async () => {
+    const { outcome } = await run("/nudge start time:07:30 timezone:UTC exam_date:2026-11-01");
+    expect(String(outcome.reply.data.error)).toMatch(/exam_date.*already past/);
+  });
+
+  it("GIVEN a group member who does not manage the group THEN start and stop are refused", async () => {
+    const member = { chatKind: "group" as const, chatId: "-100", canManage: async () => false };
+    const { outcome, store } = await run("/nudge start time:07:30 timezone:UTC", member);
+    expect(String(outcome.reply.data.error)).toMatch(/Only people who manage this group/);
+    expect(store.read().subscriptions).toEqual({});
+  });
+
+  it("GIVEN no subscription THEN status says how to start one and preview still shows a nudge", async () => {
+    expect((await run("/nudge")).outcome.reply.data).toEqual({ subscribed: false });
+    const preview = (await run("/nudge preview")).outcome;
+    expect(preview.ok).toBe(true);
+    expect(typeof preview.reply.data.tip).toBe("string");
+  });
+});
