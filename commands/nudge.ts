@@ -21,6 +21,7 @@ const start = defineCommand({
   options: z.object({
     time: z
       .string()
+      .max(5)
       .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, "write the time as HH:MM, 24-hour (e.g. 07:30)")
       .meta({ placeholder: "HH:MM" })
       .describe("Local time for the daily nudge, 24-hour HH:MM"),

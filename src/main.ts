@@ -7,8 +7,9 @@ import { consoleSender, runConsole } from "./adapters/console/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
-import { type PlatformAdapter, systemClock } from "./engine/ports.ts";
+import { noRateLimit, type PlatformAdapter, systemClock } from "./engine/ports.ts";
 import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
+import { createRateLimit } from "./limits/rateLimit.ts";
 import { NudgeScheduler, type SchedulerOptions } from "./scheduler/scheduler.ts";
 import { StoreError } from "./store/errors.ts";
 import { FileStore } from "./store/fileStore.ts";
@@ -30,7 +31,14 @@ async function main(): Promise<void> {
   const store = await FileStore.open(config.STEPWISE_DATA, { logger });
   const senders: SchedulerOptions["senders"] = {};
   const scheduler = new NudgeScheduler({ store, knowledge, clock: systemClock, logger, senders });
-  const services: Services = { knowledge, clock: systemClock, logger, store, nudges: scheduler };
+  const services: Services = {
+    knowledge,
+    clock: systemClock,
+    logger,
+    store,
+    nudges: scheduler,
+    limits: createRateLimit(),
+  };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
@@ -49,7 +57,8 @@ async function main(): Promise<void> {
       output: process.stdout,
       json: values.json,
       interactive,
-      services,
+      // The console is the operator's own terminal (and scripts): no per-user limit there.
+      services: { ...services, limits: noRateLimit },
       commands,
     });
     await scheduler.stop();

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { commands } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/engine/command.ts";
 import { KnowledgeBase } from "../src/engine/knowledge.ts";
-import { type Clock, noSchedule, silentLogger } from "../src/engine/ports.ts";
+import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/engine/ports.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { MemoryStore } from "../src/store/memory.ts";
 
@@ -37,6 +37,7 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     logger: silentLogger,
     store: new MemoryStore(),
     nudges: noSchedule,
+    limits: noRateLimit,
     ...overrides,
   };
   return { caller: testCaller, services, commands };

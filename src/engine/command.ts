@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { KnowledgeBase } from "./knowledge.ts";
-import type { Clock, Logger, NudgeSchedule, Store } from "./ports.ts";
+import type { Clock, Logger, NudgeSchedule, RateLimit, Store } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
 export type Platform = "console" | "telegram" | "discord";
@@ -23,6 +23,7 @@ export interface Services {
   logger: Logger;
   store: Store;
   nudges: NudgeSchedule;
+  limits: RateLimit;
 }
 
 export interface CommandContext {

@@ -18,6 +18,8 @@ export interface Outcome {
   ok: boolean;
   command: string;
   reply: Reply;
+  /** Nothing needs saying (a repeated rate-limit refusal); adapters that must answer may still. */
+  silent?: boolean;
 }
 
 export type Validation =
@@ -113,6 +115,11 @@ export function errorReply(message: string, usage?: string): Reply {
 export async function execute(resolved: Resolved, ctx: CommandContext): Promise<Outcome> {
   const { leaf, path, raw } = resolved;
   const usage = formatUsage(path, leaf);
+  const verdict = await ctx.services.limits.take(ctx.caller.userId);
+  if (!verdict.ok) {
+    const message = `You're sending commands faster than I can keep up with. Please wait ${verdict.retryAfterSeconds} s and try again.`;
+    return { ok: false, command: path, reply: errorReply(message), silent: !verdict.firstRefusal };
+  }
   try {
     const validation = validateInput(leaf, raw);
     if (!validation.ok) return { ok: false, command: path, reply: errorReply(validation.message, usage) };

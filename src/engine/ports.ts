@@ -50,3 +50,12 @@ export interface NudgeSchedule {
 
 /** For contexts with no scheduler running (tests of other commands, one-off scripts). */
 export const noSchedule: NudgeSchedule = { changed() {} };
+
+export type RateVerdict = { ok: true } | { ok: false; retryAfterSeconds: number; firstRefusal: boolean };
+
+/** A per-user budget of commands, checked before each one runs. */
+export interface RateLimit {
+  take(userId: string): Promise<RateVerdict>;
+}
+
+export const noRateLimit: RateLimit = { take: async () => ({ ok: true }) };

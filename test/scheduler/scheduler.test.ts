@@ -6,7 +6,7 @@ import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/engine/command.ts";
 import { runText } from "../../src/engine/dispatch.ts";
 import { DeliveryError } from "../../src/engine/errors.ts";
-import { type Store, silentLogger } from "../../src/engine/ports.ts";
+import { noRateLimit, type Store, silentLogger } from "../../src/engine/ports.ts";
 import type { Reply } from "../../src/engine/reply.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
@@ -72,7 +72,14 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
   const ctx: CommandContext = {
     caller,
     commands,
-    services: { knowledge: await testKnowledge(), clock, logger: silentLogger, store, nudges },
+    services: {
+      knowledge: await testKnowledge(),
+      clock,
+      logger: silentLogger,
+      store,
+      nudges,
+      limits: noRateLimit,
+    },
   };
   const outcome = await runText(line, ctx);
   if (!outcome?.ok) throw new Error(`command failed: ${JSON.stringify(outcome?.reply.data)}`);
