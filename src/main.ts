@@ -1,20 +1,21 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { pino } from "pino";
-import { commands } from "../commands/index.ts";
-import { consoleSender, runConsole } from "./adapters/console/index.ts";
+import { type App, SHUTDOWN_DEADLINE_MS, startApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import type { Services } from "./engine/command.ts";
-import { KnowledgeBase } from "./engine/knowledge.ts";
-import { noRateLimit, type PlatformAdapter, systemClock } from "./engine/ports.ts";
-import { KnowledgeError, loadKnowledge } from "./knowledge/load.ts";
-import { createRateLimit } from "./limits/rateLimit.ts";
-import { NudgeScheduler, type SchedulerOptions } from "./scheduler/scheduler.ts";
+import { StartupError } from "./engine/errors.ts";
+import { KnowledgeError } from "./knowledge/load.ts";
+import { createLogger } from "./logging.ts";
 import { StoreError } from "./store/errors.ts";
-import { FileStore } from "./store/fileStore.ts";
 
 const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
+
+/** Errors whose message already tells the operator what to fix: print it alone, no stack. */
+const explained = (error: unknown): error is Error =>
+  error instanceof ConfigError ||
+  error instanceof KnowledgeError ||
+  error instanceof StoreError ||
+  error instanceof StartupError;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,57 +23,54 @@ async function main(): Promise<void> {
   });
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadConfig(process.env);
-  const platforms = Boolean(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
-  const useConsole = values.console || !platforms;
+  const useConsole = values.console || !(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
   // Logs go to stderr so the console's stdout stays clean chat (or JSON); a terminal chat wants quiet.
-  const logger = pino({ level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info") }, pino.destination(2));
+  const logger = createLogger({
+    level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info"),
+    secrets: [config.TELEGRAM_BOT_TOKEN, config.DISCORD_TOKEN].filter((token) => token !== undefined),
+  });
 
-  const knowledge = new KnowledgeBase(await loadKnowledge(KNOWLEDGE_DIR));
-  const store = await FileStore.open(config.STEPWISE_DATA, { logger });
-  const senders: SchedulerOptions["senders"] = {};
-  const scheduler = new NudgeScheduler({ store, knowledge, clock: systemClock, logger, senders });
-  const services: Services = {
-    knowledge,
-    clock: systemClock,
+  const app: App = await startApp({
+    config,
     logger,
-    store,
-    nudges: scheduler,
-    limits: createRateLimit(),
+    knowledgeDir: KNOWLEDGE_DIR,
+    ...(useConsole
+      ? {
+          console: {
+            input: process.stdin,
+            output: process.stdout,
+            json: values.json,
+            interactive: Boolean(process.stdin.isTTY),
+          },
+        }
+      : {}),
+  });
+
+  const stop = (reason: string) => {
+    const deadline = setTimeout(() => {
+      logger.error({ reason }, `shutdown took longer than ${SHUTDOWN_DEADLINE_MS} ms; exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    app.shutdown(reason).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
   };
-  logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
-
-  // Platform adapters whose token is set; each is one folder in src/adapters/.
-  const adapters: PlatformAdapter[] = [];
-  for (const adapter of adapters) {
-    await adapter.start();
-    senders[adapter.platform] = (chatId, message) => adapter.send(chatId, message);
-  }
-  if (useConsole) senders.console = consoleSender(process.stdout, values.json);
-  scheduler.start();
-
-  if (useConsole) {
-    const interactive = Boolean(process.stdin.isTTY);
-    await runConsole({
-      input: process.stdin,
-      output: process.stdout,
-      json: values.json,
-      interactive,
-      // The console is the operator's own terminal (and scripts): no per-user limit there.
-      services: { ...services, limits: noRateLimit },
-      commands,
-    });
-    await scheduler.stop();
-    await store.close();
-  }
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  await app.consoleDone;
+  stop("console closed");
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof StoreError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `Stepwise could not start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-  }
+  process.stderr.write(
+    explained(error)
+      ? `${error.message}\n`
+      : `Stepwise could not start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -43,6 +43,8 @@ export class NudgeScheduler implements NudgeSchedule {
   private readonly heap = new Heap<DueEntry>((a, b) => a.at - b.at);
   private readonly deliveries = new Set<Promise<void>>();
   private task: ScheduledTask | undefined;
+  /** Aborts waiting retries at shutdown; the day stays claimed, so nothing is sent twice later. */
+  private readonly stopping = new AbortController();
   /** The processing part of the latest tick; ticks queue behind it so none overlap. */
   private processing: Promise<unknown> = Promise.resolve();
 
@@ -69,6 +71,7 @@ export class NudgeScheduler implements NudgeSchedule {
   /** Stops the minute check and waits for deliveries under way. */
   async stop(): Promise<void> {
     await this.task?.stop();
+    this.stopping.abort();
     await this.processing;
     await Promise.allSettled([...this.deliveries]);
   }
@@ -183,6 +186,7 @@ export class NudgeScheduler implements NudgeSchedule {
           minTimeout: retry?.minTimeout ?? 5_000,
           maxTimeout: retry?.maxTimeout ?? 10 * 60_000,
           maxRetryTime: Math.max(0, windowEnd - clock.now().getTime()),
+          signal: this.stopping.signal,
           onFailedAttempt: (error) =>
             logger.warn({ key, attempt: error.attemptNumber, err: error }, "nudge not delivered yet"),
         },

@@ -15,6 +15,8 @@ export interface ConsoleOptions {
   interactive: boolean;
   services: Services;
   commands: readonly CommandSpec[];
+  /** Aborted at shutdown: the line being answered finishes, nothing after it is read. */
+  signal?: AbortSignal;
 }
 
 /** The caller at this terminal: one local user, always in a private chat. */
@@ -48,7 +50,7 @@ export function consoleSender(output: Writable, json: boolean) {
 
 /** Runs the console chat until the input ends. Lines are answered one at a time, in order. */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
-  const { input, output, json, interactive, services, commands } = options;
+  const { input, output, json, interactive, services, commands, signal } = options;
   const ctx: CommandContext = { caller: consoleCaller(), services, commands };
   const rl = createInterface({
     input,
@@ -56,6 +58,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     crlfDelay: Infinity,
   });
   const write = (text: string) => output.write(`${text}\n`);
+  signal?.addEventListener("abort", () => rl.close(), { once: true });
+  // Ctrl+C at the prompt ends the chat (readline would otherwise only pause).
+  rl.on("SIGINT", () => rl.close());
   if (interactive && !json) {
     write("Stepwise: USMLE strategy for IMGs. Ask a question, or type /help. /quit leaves.\n");
     rl.setPrompt("you> ");
