@@ -32,7 +32,11 @@ describe("clean shutdown", () => {
       });
       const until = (check: () => boolean) =>
         new Promise<void>((resolve) => {
-          const timer = setInterval(() => check() && (clearInterval(timer), resolve()), 10);
+          const timer = setInterval(() => {
+            if (!check()) return;
+            clearInterval(timer);
+            resolve();
+          }, 10);
         });
       await until(() => stderr.includes('"msg":"ready"'));
       child.stdin.write("/nudge start time:07:30 timezone:Europe/London\n");
