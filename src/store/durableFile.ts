@@ -28,6 +28,9 @@ export async function writeFileDurably(path: string, text: string): Promise<void
  * and an unreadable file is reported (never replaced with defaults).
  */
 export class DurableJsonFile<T> implements Adapter<T> {
+  /** Size of the snapshot as last read or written. */
+  bytes = 0;
+
   constructor(private readonly path: string) {}
 
   async read(): Promise<T | null> {
@@ -38,6 +41,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw new StoreError(`The data file ${this.path} cannot be read (${(error as Error).message}).`);
     }
+    this.bytes = Buffer.byteLength(text);
     try {
       return JSON.parse(text) as T;
     } catch (error) {
@@ -48,6 +52,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   write(data: T): Promise<void> {
-    return writeFileDurably(this.path, JSON.stringify(data));
+    const text = JSON.stringify(data);
+    this.bytes = Buffer.byteLength(text);
+    return writeFileDurably(this.path, text);
   }
 }

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { Low } from "lowdb";
 import type { Logger, Store } from "../engine/ports.ts";
 import { DATA_VERSION, type Data, dataSchema } from "../engine/records.ts";
-import { applyChange, type EntityPath, freezeData } from "./change.ts";
+import { applyChange, type EntityPath } from "./change.ts";
 import { DurableJsonFile } from "./durableFile.ts";
 import { StoreError } from "./errors.ts";
 import { Journal, type JournalLine, replay } from "./journal.ts";
@@ -11,9 +11,14 @@ import { acquireLock } from "./lock.ts";
 
 export interface FileStoreOptions {
   logger?: Logger;
-  /** Rewrite the snapshot after this many journaled changes. */
-  compactEvery?: number;
+  /**
+   * Rewrite the snapshot once the journal holds this many bytes. By default: once it is as large as
+   * the snapshot (at least 1 MiB), so a big store is rewritten rarely and replay stays short.
+   */
+  compactAtBytes?: number;
 }
+
+const MIN_COMPACT_BYTES = 1024 * 1024;
 
 interface Pending {
   change: (data: Data) => unknown;
@@ -21,13 +26,15 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-function lineFor(next: Data, touched: readonly EntityPath[]): JournalLine {
-  const fields = next as unknown as Record<string, Record<string, unknown> | undefined>;
-  return touched.map((path) => {
+/** The journal line (JSON) of one change: the new value of every entity it touched. */
+function lineFor(state: Data, touched: readonly EntityPath[]): string {
+  const fields = state as unknown as Record<string, Record<string, unknown> | undefined>;
+  const line: JournalLine = touched.map((path) => {
     const [field, key] = path;
     const value = key === undefined ? fields[field] : fields[field]?.[key];
     return value === undefined ? { k: path } : { k: path, v: value };
   });
+  return JSON.stringify(line);
 }
 
 /**
@@ -45,9 +52,10 @@ export class FileStore implements Store {
   private constructor(
     readonly path: string,
     private readonly db: Low<Data>,
+    private readonly adapter: DurableJsonFile<Data>,
     private readonly journal: Journal,
     private readonly release: () => Promise<void>,
-    private readonly compactEvery: number,
+    private readonly compactAtBytes: number | undefined,
     private readonly logger: Logger | undefined,
     initial: Data,
   ) {
@@ -60,7 +68,8 @@ export class FileStore implements Store {
     await mkdir(dirname(path), { recursive: true });
     const release = await acquireLock(`${path}.lock`, path);
     try {
-      const db = new Low<Data>(new DurableJsonFile<Data>(path), { version: DATA_VERSION } as Data);
+      const adapter = new DurableJsonFile<Data>(path);
+      const db = new Low<Data>(adapter, { version: DATA_VERSION } as Data);
       await db.read();
       const raw = db.data as unknown as Record<string, unknown>;
       const { journal, records } = await Journal.open(`${path}.journal`);
@@ -80,11 +89,12 @@ export class FileStore implements Store {
       const store = new FileStore(
         path,
         db,
+        adapter,
         journal,
         release,
-        options.compactEvery ?? 500,
+        options.compactAtBytes,
         options.logger,
-        freezeData(parsed.data),
+        parsed.data,
       );
       if (records.length > 0) await store.compact();
       return store;
@@ -123,15 +133,14 @@ export class FileStore implements Store {
 
   /** Applies each change, appends them as one write, syncs, then acknowledges. */
   private async commit(batch: Pending[]): Promise<void> {
-    let state = this.state;
-    const lines: JournalLine[] = [];
-    const applied: Array<[Pending, unknown]> = [];
+    const lines: string[] = [];
+    const applied: Array<[Pending, unknown, () => void]> = [];
     for (const item of batch) {
       try {
-        const { next, result, touched } = applyChange(state, item.change);
-        if (touched.length > 0) lines.push(lineFor(next, touched));
-        state = next;
-        applied.push([item, result]);
+        const { result, touched, undo } = applyChange(this.state, item.change);
+        // Serialized now: a later change in this batch must not alter what this line says.
+        if (touched.length > 0) lines.push(lineFor(this.state, touched));
+        applied.push([item, result, undo]);
       } catch (error) {
         item.reject(error);
       }
@@ -139,12 +148,13 @@ export class FileStore implements Store {
     try {
       if (lines.length > 0) await this.journal.append(lines);
     } catch (error) {
+      for (const [, , undo] of applied.toReversed()) undo();
       for (const [item] of applied) item.reject(error);
       return;
     }
-    this.state = state;
     for (const [item, result] of applied) item.resolve(result);
-    if (this.journal.count >= this.compactEvery) await this.compactQuietly();
+    const threshold = this.compactAtBytes ?? Math.max(MIN_COMPACT_BYTES, this.adapter.bytes);
+    if (this.journal.size >= threshold) await this.compactQuietly();
   }
 
   private async compactQuietly(): Promise<void> {

@@ -20,9 +20,8 @@ export class Journal {
   private constructor(
     readonly path: string,
     private handle: FileHandle,
-    private size: number,
-    /** Changes (lines) in the journal, a measure of when to compact. */
-    public count: number,
+    /** Bytes in the journal: when it grows past the snapshot's size, the store compacts. */
+    public size: number,
   ) {}
 
   /** Reads the records on disk (dropping a torn last line left by a crash) and opens for appending. */
@@ -35,7 +34,6 @@ export class Journal {
     }
     const records: JournalRecord[] = [];
     let good = 0;
-    let goodLines = 0;
     const lines = text.split("\n");
     for (const [index, line] of lines.entries()) {
       const last = index === lines.length - 1;
@@ -44,7 +42,6 @@ export class Journal {
         if (last) throw new Error("no newline: the write never finished");
         records.push(...(JSON.parse(line) as JournalLine));
         good += Buffer.byteLength(line) + 1;
-        goodLines++;
       } catch (error) {
         // Only the final line can be torn, and it was never acknowledged; anything earlier is damage.
         if (!last && index < lines.length - 2) {
@@ -57,12 +54,12 @@ export class Journal {
     }
     if (good < Buffer.byteLength(text)) await truncate(path, good);
     const handle = await open(path, "a");
-    return { journal: new Journal(path, handle, good, goodLines), records };
+    return { journal: new Journal(path, handle, good), records };
   }
 
-  /** Appends changes and resolves once they are on disk; on failure the file is cut back. */
-  async append(changes: readonly JournalLine[]): Promise<void> {
-    const text = changes.map((line) => `${JSON.stringify(line)}\n`).join("");
+  /** Appends changes (one JSON line each) and resolves once they are on disk; on failure the file is cut back. */
+  async append(lines: readonly string[]): Promise<void> {
+    const text = lines.map((line) => `${line}\n`).join("");
     try {
       await this.handle.write(text);
       await this.handle.datasync();
@@ -71,7 +68,6 @@ export class Journal {
       throw error;
     }
     this.size += Buffer.byteLength(text);
-    this.count += changes.length;
   }
 
   /** Empties the journal once a snapshot holds everything in it. */
@@ -79,7 +75,6 @@ export class Journal {
     await this.handle.truncate(0);
     await this.handle.sync();
     this.size = 0;
-    this.count = 0;
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Store } from "../engine/ports.ts";
 import { type Data, dataSchema, emptyData } from "../engine/records.ts";
-import { applyChange, freezeData } from "./change.ts";
+import { applyChange } from "./change.ts";
 
 /** A store in memory, for tests and the bench: the file store's semantics without the disk. */
 export class MemoryStore implements Store {
@@ -8,7 +8,7 @@ export class MemoryStore implements Store {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(initial: Data = emptyData()) {
-    this.data = freezeData(dataSchema.parse(structuredClone(initial)));
+    this.data = dataSchema.parse(structuredClone(initial));
   }
 
   read(): Readonly<Data> {
@@ -17,9 +17,7 @@ export class MemoryStore implements Store {
 
   update<T>(change: (data: Data) => T): Promise<T> {
     const run = this.queue.then(() => {
-      const { next, result } = applyChange(this.data, change);
-      this.data = next;
-      return result;
+      return applyChange(this.data, change).result;
     });
     this.queue = run.catch(() => undefined);
     return run;

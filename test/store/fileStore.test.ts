@@ -81,7 +81,7 @@ describe("file store", () => {
   });
 
   it("GIVEN many concurrent writes THEN every acknowledged one survives compaction and reopen", async () => {
-    const store = await FileStore.open(file, { compactEvery: 7 });
+    const store = await FileStore.open(file, { compactAtBytes: 1500 });
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         store.update((data) => {
@@ -126,7 +126,7 @@ describe("file store", () => {
   });
 
   it("GIVEN a journal whose last line was cut by a crash THEN the complete changes are kept", async () => {
-    const store = await FileStore.open(file, { compactEvery: 1000 });
+    const store = await FileStore.open(file, { compactAtBytes: 1_000_000 });
     await store.update((data) => {
       data.users["telegram:1"] = user(231);
     });

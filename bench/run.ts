@@ -1,0 +1,16 @@
+// `npm run bench`: prints the figures that the speed and memory targets are checked against.
+import { fileURLToPath } from "node:url";
+import { KnowledgeBase } from "../src/engine/knowledge.ts";
+import { loadKnowledge } from "../src/knowledge/load.ts";
+import { benchTick } from "./scheduler.ts";
+import { printTable, type Row } from "./stats.ts";
+import { benchStore } from "./store.ts";
+
+const knowledge = new KnowledgeBase(
+  await loadKnowledge(fileURLToPath(new URL("../knowledge", import.meta.url))),
+);
+const rows: Row[] = [];
+rows.push(...(await benchStore()));
+rows.push(...(await benchTick(knowledge, 10_000)));
+rows.push(...(await benchTick(knowledge, 100_000)));
+printTable(rows);
