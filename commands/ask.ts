@@ -4,8 +4,16 @@ import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowled
 import { bullets, paragraph, type Reply, reply } from "../src/engine/reply.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
-const SCOPE =
-  "I can help with USMLE strategy (Step 1, Step 2 CK, Step 3), scores and targets, and residency applications for IMGs, especially medicine-psychiatry. Type /topics to see everything I can answer.";
+
+/** What Stepwise does cover, for questions outside it: the topics to try instead. */
+function scope(knowledge: KnowledgeBase) {
+  return [
+    paragraph(
+      "I answer questions on USMLE strategy and residency applications for IMGs, especially medicine-psychiatry. Topics to try:",
+    ),
+    bullets(knowledge.topics.map((topic) => `${topic.title} (/topics ${topic.id})`)),
+  ];
+}
 
 export const ask = defineCommand({
   name: "ask",
@@ -29,7 +37,7 @@ export function answer(knowledge: KnowledgeBase, question: string, today: string
         paragraph(
           "That sounds like a clinical question (doses, treatments, medications). Stepwise never gives medical advice: please check a clinical reference or ask a clinician.",
         ),
-        paragraph(SCOPE),
+        ...scope(knowledge),
       ],
       data: { match: null, reason: "clinical" },
     });
@@ -37,7 +45,7 @@ export function answer(knowledge: KnowledgeBase, question: string, today: string
   if (result.kind === "abstain" && result.reason === "off_topic") {
     return reply({
       title: "No vetted answer",
-      blocks: [paragraph("That is outside what Stepwise knows about."), paragraph(SCOPE)],
+      blocks: [paragraph("That is outside what Stepwise knows about."), ...scope(knowledge)],
       data: { match: null, reason: "off_topic" },
     });
   }
