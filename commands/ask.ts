@@ -5,6 +5,16 @@ import { bullets, paragraph, type Reply, reply } from "../src/engine/reply.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
 
+/** What Stepwise does cover, for questions outside it: the topics to try instead. */
+function scope(knowledge: KnowledgeBase) {
+  return [
+    paragraph(
+      "I answer questions on USMLE strategy and residency applications for IMGs, especially medicine-psychiatry. Topics to try:",
+    ),
+    bullets(knowledge.topics.map((topic) => `${topic.title} (/topics ${topic.id})`)),
+  ];
+}
+
 export const ask = defineCommand({
   name: "ask",
   description: "Ask a question about USMLE strategy, med-psych or your application",
@@ -25,20 +35,28 @@ export function answer(knowledge: KnowledgeBase, question: string, today: string
       title: "No vetted answer",
       blocks: [
         paragraph(
-          "That sounds like a clinical question (doses, treatments, medications). Stepwise only covers USMLE strategy and residency applications, and never gives medical advice. Please use a clinical reference or ask a clinician.",
+          "That sounds like a clinical question (doses, treatments, medications). Stepwise never gives medical advice: please check a clinical reference or ask a clinician.",
         ),
+        ...scope(knowledge),
       ],
       data: { match: null, reason: "clinical" },
     });
   }
+  if (result.kind === "abstain" && result.reason === "off_topic") {
+    return reply({
+      title: "No vetted answer",
+      blocks: [paragraph("That is outside what Stepwise knows about."), ...scope(knowledge)],
+      data: { match: null, reason: "off_topic" },
+    });
+  }
   if (result.kind === "abstain") {
-    const suggestions = result.suggestions.length > 0 ? result.suggestions.map((e) => e.title) : [];
+    const suggestions = result.suggestions.map((e) => knowledge.fillFacts(e.title, today));
     return reply({
       title: "No vetted answer",
       blocks: [
         paragraph("I don't have a vetted answer to that, and I'd rather say so than guess."),
         ...(suggestions.length > 0
-          ? [paragraph("Closest topics to try:"), bullets(suggestions)]
+          ? [paragraph("Closest topics to try (ask about one, or rephrase):"), bullets(suggestions)]
           : [paragraph("Type /topics to see everything I can answer.")]),
       ],
       data: { match: null, reason: "unsure", suggestions: result.suggestions.map((e) => e.id) },

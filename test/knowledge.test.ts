@@ -1,7 +1,9 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 import { entryReply } from "../commands/ask.ts";
 import { renderPlain } from "../src/adapters/console/render.ts";
 import { placeholdersIn } from "../src/engine/knowledge.ts";
@@ -41,11 +43,105 @@ describe("knowledge base", async () => {
     }
   });
 
+  it("GIVEN the whole base THEN it has at least 40 entries, 20 nudges and an entry in every topic", () => {
+    expect(knowledge.entries.length).toBeGreaterThanOrEqual(40);
+    expect(knowledge.entries.filter((e) => e.nudge).length).toBeGreaterThanOrEqual(20);
+    for (const topic of knowledge.topics) {
+      expect(
+        knowledge.entries.some((e) => e.topic === topic.id),
+        `topic ${topic.id} has no entry`,
+      ).toBe(true);
+    }
+  });
+
+  it.each(knowledge.entries.map((e) => [e.id, e] as const))(
+    "%s is plain paragraphs and bullets, with 3-6 phrasings and curated related entries",
+    (_id, entry) => {
+      // Renderers escape plain text; Markdown emphasis, headings, links or code would show as symbols.
+      expect(entry.body).not.toMatch(/\*\*|__|`|\[[^\]]*\]\(|^\s*#|^\s*(\*|\d+\.)\s/m);
+      expect(entry.questions.length).toBeGreaterThanOrEqual(3);
+      expect(entry.questions.length).toBeLessThanOrEqual(6);
+      expect(entry.related.length).toBeGreaterThan(0);
+      expect(entry.reviewed).toBe(TODAY);
+      if (entry.nudge) expect(entry.nudge).not.toMatch(/\{\{/);
+    },
+  );
+
+  it("GIVEN a fact with a value of 100 or more THEN no entry writes that number out instead of the placeholder", () => {
+    const numbers = new Set(
+      knowledge.facts.flatMap((f) =>
+        typeof f.value === "number" && f.value >= 100 ? [String(f.value)] : [],
+      ),
+    );
+    for (const entry of knowledge.entries) {
+      const prose = `${entry.title}\n${entry.body}\n${entry.nudge ?? ""}`.replace(/\{\{[^}]*\}\}/g, "");
+      for (const number of numbers) {
+        expect(prose, `${entry.id} writes ${number}`).not.toMatch(
+          new RegExp(`(?<![\\d.-])${number}(?![\\d])`),
+        );
+      }
+    }
+  });
+
+  it("GIVEN an entry that uses an unverified fact THEN it says so in `unverified`", () => {
+    for (const entry of knowledge.entries) {
+      const unverified = placeholdersIn(entry.body).filter(
+        ({ id, at }) => knowledge.factAt(id, at ?? TODAY)?.verified === false,
+      );
+      if (unverified.length > 0) {
+        expect(entry.unverified, `${entry.id} uses ${unverified.map((p) => p.id).join(", ")}`).toBeDefined();
+      }
+    }
+  });
+
   it("every fact names its source and whether it was verified", () => {
     for (const fact of knowledge.facts) {
       expect(fact.source.title.length).toBeGreaterThan(3);
       expect(typeof fact.verified).toBe("boolean");
     }
+  });
+});
+
+const guideSectionsSchema = z.strictObject({
+  sections: z.array(
+    z.strictObject({
+      title: z.string(),
+      parts: z.array(z.strictObject({ title: z.string(), entries: z.array(z.string()).min(1) })).min(1),
+    }),
+  ),
+  official_rules: z.array(z.string()),
+});
+
+describe("guide coverage", async () => {
+  const knowledge = await testKnowledge();
+  const coverage = guideSectionsSchema.parse(
+    parseYaml(await readFile(new URL("./guide-sections.yaml", import.meta.url), "utf8")),
+  );
+  const mapped = [
+    ...coverage.sections.flatMap((s) => s.parts.flatMap((p) => p.entries)),
+    ...coverage.official_rules,
+  ];
+
+  it("GIVEN the guide's main sections THEN each one, in order, has parts covered by real entries", () => {
+    expect(coverage.sections.map((s) => s.title)).toEqual([
+      "Understanding Step Scores in the Context of Medicine-Psychiatry",
+      "Step 1: Strategy, Timing, and Damage Control",
+      "Step 2 CK: The Centerpiece of Your Application",
+      "When Your Step Scores Aren't Ideal: Salvaging and Strengthening Your Application",
+      "Integrating Step Strategy Into Your Overall Med Psych Application",
+      "Putting It All Together: A Step-by-Step Action Plan",
+      "Frequently Asked Questions (FAQ)",
+    ]);
+    for (const id of mapped) expect(knowledge.entry(id), `guide-sections.yaml names ${id}`).toBeDefined();
+  });
+
+  it("GIVEN the guide's FAQ THEN all four of its questions have an entry", () => {
+    const faq = coverage.sections.find((s) => s.title.startsWith("Frequently Asked"));
+    expect(faq?.parts.map((p) => p.title.slice(0, 2))).toEqual(["1.", "2.", "3.", "4."]);
+  });
+
+  it("GIVEN every entry THEN it is accounted for by a guide section or an official rule", () => {
+    for (const entry of knowledge.entries) expect(mapped, entry.id).toContain(entry.id);
   });
 });
 

@@ -5,13 +5,26 @@ import type { Entry } from "./knowledge.ts";
 
 /** The field's vocabulary, kept as data in knowledge/search.yaml. */
 export const searchConfigSchema = z.strictObject({
+  /**
+   * Shorthand -> its words, matched with case before anything else, so "IM" (internal medicine) and
+   * "PS" (personal statement) expand while "im" (I'm) and "ps" stay ordinary words.
+   */
+  shorthand: z.record(z.string().min(2), z.string().min(2)).default({}),
   /** Canonical token -> the ways people write it ("h-1b", "h1b visa"). */
   synonyms: z.record(z.string().regex(/^[a-z0-9]+$/), z.array(z.string().min(1)).min(1)),
+  /**
+   * Words that show a question is about exams, residency or the application (folded like any text,
+   * so "step 2" counts as Step 2 CK). A question with none of them is off-topic, however well a
+   * generic word of it matches.
+   */
+  topic_terms: z.array(z.string().min(2)).min(1),
   /** Words that mark a clinical question (doses, treatments), which Stepwise never answers. */
   clinical_terms: z.array(z.string().min(2)),
   /** How sure the search must be before it answers. */
   thresholds: z.strictObject({
-    min_score: z.number().positive(),
+    /** BM25 score of the best entry divided by the question's meaningful words. */
+    min_score_per_term: z.number().positive(),
+    /** Share of the question's meaningful words the best entry must match. */
     min_coverage: z.number().min(0).max(1),
   }),
 });
@@ -20,46 +33,60 @@ export type SearchConfig = z.infer<typeof searchConfigSchema>;
 export interface FaqHit {
   entry: Entry;
   score: number;
+  /** Score per meaningful word of the question, so long and short questions compare fairly. */
+  scorePerTerm: number;
   /** Share of the question's meaningful words that the entry matched. */
   coverage: number;
 }
 
 export type FaqAnswer =
   | { kind: "answer"; hit: FaqHit; related: Entry[] }
-  | { kind: "abstain"; reason: "clinical" | "unsure"; suggestions: Entry[] };
+  | { kind: "abstain"; reason: "clinical" | "off_topic" | "unsure"; suggestions: Entry[] };
 
-// Common words that carry no topic; kept short on purpose so "fail", "before", "after" still count.
+// Common words and chat filler that carry no topic; kept short on purpose so "fail", "before",
+// "after" and "need" still count.
 const STOP_WORDS = new Set(
   `a an and are as at be been but by can could do does did for from had has have how i i'm if in into is it its
   me my of on or our should so than that the their them then there these they this to too was we were what
-  when where which who why will with would you your yours am im any about just really still get got also`.split(
-    /\s+/,
-  ),
+  when where which who why will with would you your yours am im any about just really still get got also
+  whats what's ive i've dont don't doesnt doesn't isnt isn't cant can't wont won't u ur pls plz please hey hi
+  hello thanks thank ok okay even anymore now basically actually exactly ever much many like know want tell
+  give help anyone someone something thing things lot lots very kind sort gonna wanna guys it's thats that's
+  use used uses using being doing while up`.split(/\s+/),
 );
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Whole-word replacement rules, longest phrase first so "step 2 ck" wins over "step 2". */
+function wordRules(pairs: ReadonlyArray<readonly [string, string]>): Array<[RegExp, string]> {
+  return [...pairs]
+    .sort((a, b) => b[0].length - a[0].length)
+    .map(([variant, replacement]) => [
+      new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(variant)}(?![A-Za-z0-9])`, "g"),
+      ` ${replacement} `,
+    ]);
+}
 
 /** FAQ search: BM25 with prefix and fuzzy matching (MiniSearch), synonyms folded to one token. */
 export class FaqIndex {
   private readonly search: MiniSearch<{ id: string }>;
   private readonly byId: Map<string, Entry>;
+  private readonly shorthandRules: Array<[RegExp, string]>;
   private readonly synonymRules: Array<[RegExp, string]>;
   private readonly clinical: RegExp | undefined;
+  private readonly topicTerms: Set<string>;
   private readonly thresholds: SearchConfig["thresholds"];
 
   constructor(entries: readonly Entry[], config: SearchConfig) {
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
     this.thresholds = config.thresholds;
-    // Longest phrases first, so "step 2 ck" wins over "step 2".
-    this.synonymRules = Object.entries(config.synonyms)
-      .flatMap(([canonical, variants]) =>
+    this.shorthandRules = wordRules(Object.entries(config.shorthand));
+    this.synonymRules = wordRules(
+      Object.entries(config.synonyms).flatMap(([canonical, variants]) =>
         variants.map((variant) => [variant.toLowerCase(), canonical] as const),
-      )
-      .sort((a, b) => b[0].length - a[0].length)
-      .map(([variant, canonical]) => [
-        new RegExp(`(?<![a-z0-9])${escapeRegExp(variant)}(?![a-z0-9])`, "g"),
-        ` ${canonical} `,
-      ]);
+      ),
+    );
+    this.topicTerms = new Set(config.topic_terms.flatMap((word) => this.termsOf(word)));
     const clinical = config.clinical_terms.map(escapeRegExp).join("|");
     this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
     this.search = new MiniSearch({
@@ -78,21 +105,25 @@ export class FaqIndex {
         id: entry.id,
         title: entry.title,
         questions: entry.questions.join("\n"),
-        body: entry.body,
+        // Fact placeholders ({{usmle_format.step1.blocks}}) would index their ids as words.
+        body: entry.body.replace(/\{\{[^}]*\}\}/g, " "),
       })),
     );
   }
 
-  /** Lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
+  /** Expands shorthand, lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
   normalize(text: string): string {
-    let out = text.toLowerCase().replace(/[‘’]/g, "'");
+    let out = text.replace(/[‘’]/g, "'");
+    for (const [pattern, words] of this.shorthandRules) out = out.replace(pattern, words);
+    out = out.toLowerCase();
     for (const [pattern, canonical] of this.synonymRules) out = out.replace(pattern, canonical);
     return out;
   }
 
   private processTerm(term: string): string | null {
     const bare = term.replace(/^'+|'+$/g, "");
-    if (bare.length < 2 && !/\d/.test(bare)) return null;
+    // Single letters and digits carry no topic ("2 yrs ago"); the Steps are folded to tokens before this.
+    if (bare.length < 2) return null;
     if (STOP_WORDS.has(bare)) return null;
     return /\d/.test(bare) ? bare : stemmer(bare);
   }
@@ -108,16 +139,19 @@ export class FaqIndex {
 
   /** Ranked entries for a question, best first. */
   hits(question: string, limit = 5): FaqHit[] {
-    const total = this.termsOf(question).length;
+    return this.rank(question, this.termsOf(question).length, limit);
+  }
+
+  private rank(question: string, total: number, limit: number): FaqHit[] {
     if (total === 0) return [];
     return this.search
       .search(question)
       .slice(0, limit)
       .flatMap((result) => {
         const entry = this.byId.get(result.id as string);
-        return entry
-          ? [{ entry, score: result.score, coverage: new Set(result.queryTerms).size / total }]
-          : [];
+        if (!entry) return [];
+        const coverage = new Set(result.queryTerms).size / total;
+        return [{ entry, score: result.score, scorePerTerm: result.score / total, coverage }];
       });
   }
 
@@ -125,13 +159,20 @@ export class FaqIndex {
     return this.clinical?.test(this.normalize(question)) ?? false;
   }
 
-  /** Answers from the best entry, or abstains when the question is clinical or the match is weak. */
+  /**
+   * Answers from the best entry, or abstains when the question is clinical, mentions none of the
+   * field's words, or the match is weak.
+   */
   ask(question: string): FaqAnswer {
     if (this.isClinical(question)) return { kind: "abstain", reason: "clinical", suggestions: [] };
-    const hits = this.hits(question, 4);
+    const terms = this.termsOf(question);
+    if (!terms.some((term) => this.topicTerms.has(term))) {
+      return { kind: "abstain", reason: "off_topic", suggestions: [] };
+    }
+    const hits = this.rank(question, terms.length, 4);
     const [best, ...rest] = hits;
-    const { min_score, min_coverage } = this.thresholds;
-    if (!best || best.score < min_score || best.coverage < min_coverage) {
+    const { min_score_per_term, min_coverage } = this.thresholds;
+    if (!best || best.scorePerTerm < min_score_per_term || best.coverage < min_coverage) {
       return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
     }
     const curated = best.entry.related.flatMap((id) => this.byId.get(id) ?? []);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { renderPlain } from "../../src/adapters/console/render.ts";
+import { runText } from "../../src/engine/dispatch.ts";
+import { testContext } from "../helpers.ts";
+
+describe("/ask", async () => {
+  const ctx = await testContext();
+  const ask = async (question: string) => {
+    const outcome = await runText(`/ask ${question}`, ctx);
+    if (!outcome?.ok) throw new Error(`/ask failed: ${JSON.stringify(outcome)}`);
+    return outcome.reply;
+  };
+
+  it("GIVEN a question the guide answers THEN it replies with the entry, its sources, reviewed date and at most 3 related", async () => {
+    const reply = await ask("what step 2 ck score should i aim for as an img in med psych?");
+    expect(reply.data.match).toEqual({
+      id: "step2ck-target",
+      title: "What Step 2 CK score should I aim for as a med-psych IMG?",
+    });
+    expect((reply.data.related as string[]).length).toBeLessThanOrEqual(3);
+    const text = renderPlain(reply);
+    expect(text).toContain("Sources: Step Score Strategy");
+    expect(text).toContain("Reviewed 25 November 2026");
+    expect(text).toMatch(/Not yet verified against the official source/);
+    expect(text).not.toMatch(/\{\{/);
+  });
+
+  it("GIVEN a question on a dated rule THEN the answer shows the figure in force today", async () => {
+    const text = renderPlain(await ask("how many attempts do I get at a Step?"));
+    expect(text).toContain("at most 4 attempts");
+    expect(text).toContain("1 July 2021");
+  });
+
+  it("GIVEN a drug dose question THEN it abstains as clinical and matches nothing", async () => {
+    const reply = await ask("what is the dose of lithium for bipolar disorder");
+    expect(reply.title).toBe("No vetted answer");
+    expect(reply.data).toMatchObject({ match: null, reason: "clinical" });
+  });
+
+  it("GIVEN a question outside the field THEN it abstains as off-topic and points to /topics", async () => {
+    const reply = await ask("how do I apply for a green card through marriage?");
+    expect(reply.data).toMatchObject({ match: null, reason: "off_topic" });
+    expect(renderPlain(reply)).toContain("/topics");
+  });
+
+  it("GIVEN a vague in-field question THEN it abstains and offers the closest entries", async () => {
+    const reply = await ask("step stuff?");
+    expect(reply.data).toMatchObject({ match: null, reason: "unsure" });
+    expect((reply.data.suggestions as string[]).length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN shorthand with case THEN IM and PS expand while 'im' stays I'm", async () => {
+    const { faq } = ctx.services.knowledge;
+    expect(faq.termsOf("should i apply to IM too")).toContain("internalmedicin");
+    expect(faq.termsOf("im applying next year")).not.toContain("internalmedicin");
+    expect(faq.termsOf("how long should my PS be")).toContain("personalstat");
+  });
+});
