@@ -1,0 +1,15 @@
+import { UserError } from "./errors.ts";
+import type { Exam, Profile } from "./records.ts";
+
+export const EXAM_NAMES: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
+
+/** The exam date typed, or else the one saved in the profile. */
+export function examDateFor(exam: Exam, typed: string | undefined, profile: Profile): string {
+  const date = typed ?? profile.exam_dates[exam];
+  if (!date) {
+    throw new UserError(
+      `I need your ${EXAM_NAMES[exam]} date: add exam_date:YYYY-MM-DD, or save it once with /profile set ${exam}_date:YYYY-MM-DD.`,
+    );
+  }
+  return date;
+}
