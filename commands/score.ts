@@ -155,7 +155,13 @@ const remove = defineCommand({
   name: "remove",
   description: "Delete one of your logged practice scores",
   options: z.object({
-    id: z.string().trim().min(1).max(20).describe("The score's id, as shown by /score list"),
+    id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(20)
+      .meta({ placeholder: "id" })
+      .describe("The score's id, as shown by /score list"),
   }),
   personal: true,
   async run({ id }, { caller, services }) {
