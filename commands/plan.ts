@@ -2,11 +2,11 @@ import { z } from "zod";
 import { adviceLines } from "../src/engine/advice.ts";
 import { defineCommand } from "../src/engine/command.ts";
 import { requireNotPast, todayIn } from "../src/engine/dates.ts";
-import { EXAM_NAMES, examDateFor } from "../src/engine/exams.ts";
+import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/exams.ts";
 import { sourcesOf } from "../src/engine/figures.ts";
 import { factValueText } from "../src/engine/knowledge.ts";
 import { buildPlan, type Phase } from "../src/engine/plans.ts";
-import { examSchema, situationSchema } from "../src/engine/records.ts";
+import { situationSchema } from "../src/engine/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/engine/reply.ts";
 import { profileOf } from "../src/engine/userData.ts";
 
@@ -14,8 +14,7 @@ export const plan = defineCommand({
   name: "plan",
   description: "A phased study plan scaled to the time you have left, from the guide's 4-6 month plan",
   options: z.object({
-    exam: examSchema.describe("Which exam"),
-    exam_date: z.iso.date().optional().describe("Your exam date (default: the one in your profile)"),
+    ...examOptions,
     situation: situationSchema
       .optional()
       .describe("Where you study from: rotations, observership or away (default: your profile)"),

@@ -2,11 +2,11 @@ import { z } from "zod";
 import { adviceLines } from "../src/engine/advice.ts";
 import { defineCommand } from "../src/engine/command.ts";
 import { requireNotPast, todayIn } from "../src/engine/dates.ts";
-import { EXAM_NAMES, examDateFor } from "../src/engine/exams.ts";
+import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/exams.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/figures.ts";
 import { scoreText } from "../src/engine/practice.ts";
 import { assessReadiness, type Readiness, signed } from "../src/engine/readiness.ts";
-import { examSchema, stepScoreSchema } from "../src/engine/records.ts";
+import { stepScoreSchema } from "../src/engine/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/engine/reply.ts";
 import { profileOf } from "../src/engine/userData.ts";
 
@@ -16,8 +16,7 @@ export const readiness = defineCommand({
   name: "readiness",
   description: "How ready you are for an exam, from your logged practice scores and the guide's rules",
   options: z.object({
-    exam: examSchema.describe("Which exam"),
-    exam_date: z.iso.date().optional().describe("Your exam date (default: the one in your profile)"),
+    ...examOptions,
     target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
   }),
   personal: true,

@@ -1,5 +1,6 @@
+import { z } from "zod";
 import { UserError } from "./errors.ts";
-import type { Exam, Profile } from "./records.ts";
+import { type Exam, examSchema, type Profile } from "./records.ts";
 
 export const EXAM_NAMES: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
 
@@ -13,3 +14,9 @@ export function examDateFor(exam: Exam, typed: string | undefined, profile: Prof
   }
   return date;
 }
+
+/** The options of commands about one upcoming exam (`/readiness`, `/plan`); the date may come from the profile. */
+export const examOptions = {
+  exam: examSchema.describe("Which exam"),
+  exam_date: z.iso.date().optional().describe("Your exam date (default: the one in your profile)"),
+};
