@@ -4,6 +4,7 @@ import { defineCommand } from "../src/engine/command.ts";
 import { requireNotPast, todayIn } from "../src/engine/dates.ts";
 import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/exams.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/figures.ts";
+import { factValueText } from "../src/engine/knowledge.ts";
 import { scoreText } from "../src/engine/practice.ts";
 import { assessReadiness, type Readiness, signed } from "../src/engine/readiness.ts";
 import { stepScoreSchema } from "../src/engine/records.ts";
@@ -115,8 +116,9 @@ function readinessFields(result: Readiness): Field[] {
   });
   if (result.margins) out.push({ name: "Margin over passing", value: signed(result.margins.passing) });
   if (result.target) {
-    const from = result.target.guide
-      ? ` (guide: ${result.target.guide.offset.value.min}+ above the mean, ${cite(result.target.guide.mean)})`
+    const guide = result.target.guide;
+    const from = guide
+      ? `: the low end of the guide's ${factValueText(guide.offset.value)} points above the mean ${guide.priorFailure ? "after a Step 1 failure" : "with no exam failure"}; mean ${guide.mean.value} (${provenance(guide.mean.fact)})`
       : " (yours)";
     out.push({ name: "Target", value: `${result.target.value}${from}` });
     if (result.margins?.target !== undefined) {
