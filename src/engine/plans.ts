@@ -254,12 +254,14 @@ function planAdvice(
   }
   if (passes) {
     const ideal = rules.passesIdeal.value;
+    let verdict = "finish at least one full pass before anything else";
+    if (passes.max >= ideal.min)
+      verdict = `time for the ${ideal.min}-${ideal.max} passes the guide calls ideal if you keep the faster pace`;
+    if (passes.min >= ideal.min)
+      verdict = `time for the ${ideal.min}-${ideal.max} passes the guide calls ideal, even at the slower pace`;
     advice.push({
       section: "Resources and schedule",
-      text:
-        passes.max >= ideal.min
-          ? `This allows ${passes.min}-${passes.max} passes of your remaining questions: time for the ${ideal.min}-${ideal.max} passes the guide calls ideal if you keep the faster pace.`
-          : `This allows ${passes.min}-${passes.max} passes of your remaining questions: finish at least one full pass before anything else.`,
+      text: `This allows ${passes.min}-${passes.max} passes of your remaining questions: ${verdict}.`,
     });
   } else {
     advice.push({
