@@ -111,7 +111,7 @@ export function buildPlan(input: PlanInput, knowledge: KnowledgeBase): Plan {
     ...(passes ? { passes } : {}),
     enoughTime,
     timeVerdict,
-    advice: planAdvice(input, startsOn, passes, enoughTime, rules),
+    advice: planAdvice(input, startsOn, passes, enoughTime && fullLength, rules),
     facts: Object.values(rules).map((figure) => figure.fact),
   };
 }
@@ -224,7 +224,8 @@ function planAdvice(
   input: PlanInput,
   startsOn: string,
   passes: Range | undefined,
-  enoughTime: boolean,
+  /** The guide's full plan fits with time to spare: no need to point at /readiness. */
+  roomy: boolean,
   rules: GuideRules,
 ): Advice[] {
   const advice: Advice[] = [];
@@ -282,7 +283,7 @@ function planAdvice(
       text: "The guide's phased plan is written for Step 2 CK; the same pacing is used here. Sit Step 3 only when prepared: a weak result hurts.",
     });
   }
-  if (!enoughTime) {
+  if (!roomy) {
     advice.push({
       section: "Addressing low NBME or practice scores early",
       text: "Check /readiness with your latest practice score before deciding whether to keep this date.",
