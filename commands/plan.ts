@@ -24,6 +24,7 @@ export const plan = defineCommand({
       .min(1)
       .max(20000)
       .optional()
+      .meta({ placeholder: "questions left" })
       .describe("Questions left in your main question bank"),
   }),
   personal: true,
