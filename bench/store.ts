@@ -26,6 +26,7 @@ function user(i: number): UserRecord {
       date: "2026-10-01",
       added_at: NOW,
     })),
+    next_score_id: 5,
     created_at: NOW,
     updated_at: NOW,
   };

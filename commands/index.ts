@@ -1,9 +1,29 @@
 import type { CommandSpec } from "../src/engine/command.ts";
 import { about } from "./about.ts";
 import { ask } from "./ask.ts";
+import { forget } from "./forget.ts";
 import { help } from "./help.ts";
+import { mydata } from "./mydata.ts";
 import { nudge } from "./nudge.ts";
+import { plan } from "./plan.ts";
+import { profile } from "./profile.ts";
+import { readiness } from "./readiness.ts";
+import { score } from "./score.ts";
+import { target } from "./target.ts";
 import { topics } from "./topics.ts";
 
 /** The one list of commands. Every adapter registers and routes exactly these. */
-export const commands: readonly CommandSpec[] = [ask, topics, help, about, nudge];
+export const commands: readonly CommandSpec[] = [
+  ask,
+  topics,
+  target,
+  score,
+  readiness,
+  plan,
+  profile,
+  mydata,
+  forget,
+  nudge,
+  help,
+  about,
+];

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -150,6 +150,8 @@ describe("knowledge loader", () => {
     const dir = await mkdtemp(join(tmpdir(), "stepwise-kb-"));
     try {
       await cp(KNOWLEDGE_DIR, dir, { recursive: true });
+      // The broken entries go in faq/step1/, which the copy only has once that topic has entries.
+      await mkdir(join(dir, "faq/step1"), { recursive: true });
       await write(dir);
       await loadKnowledge(dir);
       return [];

@@ -28,10 +28,15 @@ export const entryFrontMatterSchema = z.strictObject({
   unverified: z.string().optional(),
 });
 
+/** A figure given as a span, e.g. "10-15 points above the mean" or "40-60 questions a day". */
+export const rangeSchema = z
+  .strictObject({ min: z.number(), max: z.number() })
+  .refine((range) => range.min <= range.max, "min must not be above max");
+
 export const factSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_.]+$/),
   label: z.string(),
-  value: z.union([z.number(), z.string()]),
+  value: z.union([z.number(), z.string(), rangeSchema]),
   /** First day the value applies (exam date, report date or publication). */
   valid_from: z.iso.date(),
   /** Edition of the publication the figure comes from, e.g. "2024-25" or "NRMP Charting Outcomes 2026". */
@@ -42,6 +47,7 @@ export const factSchema = z.strictObject({
 });
 
 export type Topic = z.infer<typeof topicSchema>;
+export type Range = z.infer<typeof rangeSchema>;
 export type Fact = z.infer<typeof factSchema>;
 export type EntryFrontMatter = z.infer<typeof entryFrontMatterSchema>;
 
@@ -123,7 +129,7 @@ export class KnowledgeBase {
         if (part === "from") return formatDay(fact.valid_from);
         if (part === "edition") return fact.edition ?? formatDay(fact.valid_from);
         if (part === "label") return fact.label;
-        return String(fact.value);
+        return factValueText(fact.value);
       },
     );
   }
@@ -132,6 +138,11 @@ export class KnowledgeBase {
   bodyBlocks(entry: Entry, today: string): Block[] {
     return toBlocks(this.fillFacts(entry.body, today));
   }
+}
+
+/** A fact's value as written in text: "249", or "10-15" for a range. */
+export function factValueText(value: Fact["value"]): string {
+  return typeof value === "object" ? `${value.min}-${value.max}` : String(value);
 }
 
 /** Every fact id a text refers to, for the knowledge checks. */

@@ -22,7 +22,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 /**
  * Persistence: one document, changed through `update`. Changes run one at a time; `update`
  * resolves only once the change is durable, so a reply sent after it is never lost.
- * A change that throws leaves the data as it was.
+ * A change that throws leaves the data as it was. What the change returns is handed back as a
+ * plain copy (return parts of the draft freely; do not structuredClone them, they are proxies).
  */
 export interface Store {
   /** The current data. Treat as read-only: change it only inside `update`. */

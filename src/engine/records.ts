@@ -6,14 +6,23 @@ export const examSchema = z.enum(["step1", "step2ck", "step3"]);
 export type Exam = z.infer<typeof examSchema>;
 
 export const stepStatusSchema = z.enum(["pass", "fail", "not_taken"]);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+/** A USMLE three-digit score (practice or real). */
+export const stepScoreSchema = z.number().int().min(1).max(300);
+
+/** Where the user studies from: it changes how the guide says to use each day. */
+export const situationSchema = z.enum(["rotations", "observership", "away"]);
+export type Situation = z.infer<typeof situationSchema>;
 
 export const profileSchema = z.object({
   step1: stepStatusSchema.optional(),
-  step2ck_score: z.number().int().min(1).max(300).optional(),
+  step2ck_score: stepScoreSchema.optional(),
   step3: stepStatusSchema.optional(),
   needs_visa: z.boolean().optional(),
   exam_dates: z.partialRecord(examSchema, z.iso.date()).default({}),
   timezone: z.string().optional(),
+  situation: situationSchema.optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -22,6 +31,7 @@ export const practiceScoreSchema = z.object({
   id: z.string(),
   exam: examSchema,
   test: z.string(),
+  /** "scaled": a three-digit score; "chance": an NBME Step 1 chance of passing, in percent. */
   kind: z.enum(["scaled", "chance"]),
   value: z.number(),
   date: z.iso.date(),
@@ -32,6 +42,8 @@ export type PracticeScore = z.infer<typeof practiceScoreSchema>;
 export const userRecordSchema = z.object({
   profile: profileSchema.default({ exam_dates: {} }),
   scores: z.array(practiceScoreSchema).default([]),
+  /** Score ids count up per user and are never reused, so "/score remove id:3" always means one test. */
+  next_score_id: z.number().int().min(1).default(1),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });

@@ -14,6 +14,7 @@ const NOW = "2026-11-25T12:00:00.000Z";
 const user = (step2ck_score?: number): UserRecord => ({
   profile: { exam_dates: {}, ...(step2ck_score ? { step2ck_score } : {}) },
   scores: [],
+  next_score_id: 1,
   created_at: NOW,
   updated_at: NOW,
 });

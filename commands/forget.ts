@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { defineCommand } from "../src/engine/command.ts";
+import { UserError } from "../src/engine/errors.ts";
+import { paragraph, reply } from "../src/engine/reply.ts";
+import { forgetUser } from "../src/engine/userData.ts";
+
+export const forget = defineCommand({
+  name: "forget",
+  description: "Delete everything Stepwise has stored about you (type confirm:yes)",
+  options: z.object({
+    confirm: z.enum(["yes"]).optional().describe("Type yes to confirm: deletion cannot be undone"),
+  }),
+  personal: true,
+  async run({ confirm }, { caller, services }) {
+    if (confirm !== "yes") {
+      throw new UserError(
+        "Nothing was deleted. This removes your profile and all your practice scores for good; to go ahead, type /forget confirm:yes",
+      );
+    }
+    const had = await services.store.update((data) => forgetUser(data, caller.userId));
+    return reply({
+      title: "Your data is deleted",
+      blocks: [
+        paragraph(
+          had
+            ? "Your profile and practice scores are deleted. /mydata now shows nothing stored."
+            : "There was nothing stored about you, so nothing needed deleting.",
+        ),
+      ],
+      private: true,
+      data: { deleted: had },
+    });
+  },
+});

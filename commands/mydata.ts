@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { defineCommand } from "../src/engine/command.ts";
+import { paragraph, reply } from "../src/engine/reply.ts";
+import { personalData } from "../src/engine/userData.ts";
+
+export const mydata = defineCommand({
+  name: "mydata",
+  description: "Everything Stepwise has stored about you, as JSON",
+  options: z.object({}),
+  personal: true,
+  run(_input, { caller, services }) {
+    const mine = personalData(services.store.read(), caller.userId);
+    const summary = mine.record
+      ? `Stored about you (${caller.userId}): your profile and ${mine.record.scores.length} practice score(s), kept since ${mine.record.created_at}.`
+      : `Nothing is stored about you (${caller.userId}).`;
+    return reply({
+      title: "Your data",
+      blocks: [
+        paragraph(summary),
+        paragraph(JSON.stringify(mine, null, 2)),
+        paragraph("Delete all of it with /forget confirm:yes."),
+      ],
+      private: true,
+      data: mine,
+    });
+  },
+});

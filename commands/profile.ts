@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { defineCommand, defineCommandGroup } from "../src/engine/command.ts";
+import { isValidTimezone, requireNotPast, todayIn } from "../src/engine/dates.ts";
+import { UserError } from "../src/engine/errors.ts";
+import { EXAM_NAMES } from "../src/engine/exams.ts";
+import { describeOptions } from "../src/engine/options.ts";
+import {
+  type Exam,
+  examSchema,
+  type Profile,
+  situationSchema,
+  stepScoreSchema,
+  stepStatusSchema,
+} from "../src/engine/records.ts";
+import { type Field, fields, paragraph, reply } from "../src/engine/reply.ts";
+import { profileOf, recordFor } from "../src/engine/userData.ts";
+
+const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
+
+/** The profile in readable fields; only what has been saved. */
+function profileFields(profile: Profile): Field[] {
+  const out: Field[] = [];
+  if (profile.step1) out.push({ name: "Step 1", value: STATUS_TEXT[profile.step1] });
+  if (profile.step2ck_score !== undefined)
+    out.push({ name: "Step 2 CK score", value: String(profile.step2ck_score) });
+  if (profile.step3) out.push({ name: "Step 3", value: STATUS_TEXT[profile.step3] });
+  if (profile.needs_visa !== undefined)
+    out.push({ name: "Needs a visa", value: profile.needs_visa ? "yes" : "no" });
+  for (const exam of examSchema.options) {
+    const date = profile.exam_dates[exam];
+    if (date) out.push({ name: `${EXAM_NAMES[exam]} date`, value: date });
+  }
+  if (profile.situation) out.push({ name: "Situation", value: profile.situation });
+  if (profile.timezone) out.push({ name: "Time zone", value: profile.timezone });
+  return out;
+}
+
+function profileReply(title: string, profile: Profile, lead?: string) {
+  const shown = profileFields(profile);
+  const blocks = lead ? [paragraph(lead)] : [];
+  if (shown.length > 0) blocks.push(fields(shown));
+  else
+    blocks.push(
+      paragraph("Nothing saved yet. Save details with /profile set, e.g. /profile set step1:pass visa:yes"),
+    );
+  blocks.push(paragraph("/target, /readiness and /plan use these when you leave an option out."));
+  return reply({ title, blocks, private: true, data: { profile } });
+}
+
+const show = defineCommand({
+  name: "show",
+  description: "Show what you have saved in your profile",
+  options: z.object({}),
+  personal: true,
+  run(_input, { caller, services }) {
+    return profileReply("Your profile", profileOf(services.store.read(), caller.userId));
+  },
+});
+
+const setOptions = z.object({
+  step1: stepStatusSchema.optional().describe("Step 1: pass, fail or not_taken"),
+  step2ck: stepScoreSchema.optional().describe("Your actual Step 2 CK score"),
+  step3: stepStatusSchema.optional().describe("Step 3: pass, fail or not_taken"),
+  visa: z.boolean().optional().describe("Whether you will need a visa, yes or no"),
+  step1_date: z.iso.date().optional().describe("Your Step 1 exam date"),
+  step2ck_date: z.iso.date().optional().describe("Your Step 2 CK exam date"),
+  step3_date: z.iso.date().optional().describe("Your Step 3 exam date"),
+  situation: situationSchema.optional().describe("Where you study from: rotations, observership or away"),
+  timezone: z
+    .string()
+    .trim()
+    .max(64)
+    .refine(isValidTimezone, "not a time zone I know: use a name such as Asia/Kolkata or America/New_York.")
+    .optional()
+    .meta({ placeholder: "Area/City" })
+    .describe("Your time zone, e.g. Asia/Kolkata"),
+});
+
+const set = defineCommand({
+  name: "set",
+  description: "Save your exam results, exam dates, visa need, situation or time zone",
+  options: setOptions,
+  personal: true,
+  async run(input, { caller, services }) {
+    const { store, clock } = services;
+    const given = Object.entries(input).filter(([, value]) => value !== undefined);
+    if (given.length === 0) {
+      const names = describeOptions(setOptions).map((m) => m.name);
+      throw new UserError(
+        `Nothing to save: give at least one of ${names.join(", ")}, e.g. /profile set step1:pass`,
+      );
+    }
+    const timezone = input.timezone ?? profileOf(store.read(), caller.userId).timezone;
+    const today = todayIn(clock, timezone);
+    const dates: Partial<Record<Exam, string>> = {};
+    for (const exam of examSchema.options) {
+      const date = input[`${exam}_date`];
+      if (date) {
+        requireNotPast(`${exam}_date`, date, today);
+        dates[exam] = date;
+      }
+    }
+    const profile = await store.update((data) => {
+      const record = recordFor(data, caller.userId, clock.now());
+      const p = record.profile;
+      if (input.step1) p.step1 = input.step1;
+      if (input.step2ck !== undefined) p.step2ck_score = input.step2ck;
+      if (input.step3) p.step3 = input.step3;
+      if (input.visa !== undefined) p.needs_visa = input.visa;
+      if (input.situation) p.situation = input.situation;
+      if (input.timezone) p.timezone = input.timezone;
+      Object.assign(p.exam_dates, dates);
+      return p;
+    });
+    return profileReply("Profile saved", profile, `Saved: ${given.map(([name]) => name).join(", ")}.`);
+  },
+});
+
+export const profile = defineCommandGroup({
+  name: "profile",
+  description: "Show or change what Stepwise knows about you",
+  subcommands: [show, set],
+  defaultSubcommand: "show",
+});

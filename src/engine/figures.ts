@@ -1,0 +1,44 @@
+import { type Fact, formatDay, type KnowledgeBase, type Range } from "./knowledge.ts";
+import type { SourceRef } from "./reply.ts";
+
+/** A figure read from the knowledge base, kept with the fact it came from so replies can cite it. */
+export interface Figure<T> {
+  value: T;
+  fact: Fact;
+}
+
+/** A numeric fact in force on `day`; a missing or non-numeric fact is a knowledge-base bug. */
+export function numberFact(knowledge: KnowledgeBase, id: string, day: string): Figure<number> {
+  const fact = knowledge.requireFact(id, day);
+  if (typeof fact.value !== "number") throw new Error(`knowledge: fact ${id} must be a number`);
+  return { value: fact.value, fact };
+}
+
+/** A {min, max} fact in force on `day`. */
+export function rangeFact(knowledge: KnowledgeBase, id: string, day: string): Figure<Range> {
+  const fact = knowledge.requireFact(id, day);
+  if (typeof fact.value !== "object") throw new Error(`knowledge: fact ${id} must be a {min, max} range`);
+  return { value: fact.value, fact };
+}
+
+/** Where a figure comes from, in a few words: "USMLE Score Interpretation Guidelines, 2024-25, not yet verified". */
+export function provenance(fact: Fact): string {
+  const edition = fact.edition ?? `in force from ${formatDay(fact.valid_from)}`;
+  return `${fact.source.title}, ${edition}${fact.verified ? "" : ", not yet verified"}`;
+}
+
+/** "250 (USMLE Score Interpretation Guidelines, 2024-25, not yet verified)". */
+export function cite(figure: Figure<number>): string {
+  return `${figure.value} (${provenance(figure.fact)})`;
+}
+
+/** The distinct sources of the facts a reply used, for its footer. */
+export function sourcesOf(facts: readonly Fact[]): SourceRef[] {
+  // One entry per page: several facts often come from one publication under slightly different titles.
+  const seen = new Map<string, SourceRef>();
+  for (const { source } of facts) {
+    const key = source.url ?? source.title;
+    if (!seen.has(key)) seen.set(key, source.url ? { ...source } : { title: source.title });
+  }
+  return [...seen.values()];
+}

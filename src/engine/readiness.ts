@@ -1,0 +1,325 @@
+import { linearRegression } from "simple-statistics";
+import type { Advice } from "./advice.ts";
+import { addDays, daysBetween } from "./dates.ts";
+import { type Figure, numberFact } from "./figures.ts";
+import { type GuideRules, guideRules } from "./guide.ts";
+import type { Fact, KnowledgeBase } from "./knowledge.ts";
+import { chronological, equivalentScore } from "./practice.ts";
+import type { Exam, PracticeScore } from "./records.ts";
+import { type Step2ckTarget, step2ckTarget } from "./targets.ts";
+
+/** Worst to best: a higher practice score may move a verdict right along this list, never left. */
+export const VERDICTS = ["not_ready", "borderline", "ready"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface ReadinessInput {
+  exam: Exam;
+  examDate: string;
+  today: string;
+  /** The user's practice scores (any exam; only this exam's are used). */
+  scores: readonly PracticeScore[];
+  /** A target the user gave; otherwise Step 2 CK uses the guide's, Step 1 and Step 3 have none. */
+  target?: number | undefined;
+  /** For the guide's Step 2 CK target: a prior Step 1 failure raises it. */
+  priorFailure?: boolean | undefined;
+}
+
+export interface JudgedForm {
+  score: PracticeScore;
+  /** The result on the exam's 3-digit scale (a chance of passing converted, see `equivalentScore`). */
+  equivalent: number;
+  /** Points above the passing standard in force on the exam date. */
+  margin: number;
+}
+
+export interface Projection {
+  low: number;
+  mid: number;
+  high: number;
+}
+
+export interface Readiness {
+  exam: Exam;
+  examDate: string;
+  daysLeft: number;
+  passing: Figure<number>;
+  standardError: Figure<number>;
+  target?: { value: number; source: "you" | "guide"; guide?: Step2ckTarget };
+  /** All of this exam's practice results, oldest first. */
+  forms: JudgedForm[];
+  /** Those the verdict rests on: Step 1's most recent forms, otherwise the latest result. */
+  considered: JudgedForm[];
+  trend?: { perWeek: number; tests: number; overDays: number };
+  projected?: Projection;
+  margins?: { passing: number; target?: number };
+  verdict: Verdict;
+  /** Why the verdict is what it is, one line each. */
+  reasons: string[];
+  /** The method, in one line. */
+  method: string;
+  advice: Advice[];
+  /** Step 1 at risk: the window the guide says to move the exam into. */
+  postpone?: { from: string; to: string };
+  /** Step 2 CK: the day from which a score still below target means considering a new date. */
+  decideBy?: string;
+  /** Every figure used, for citing. */
+  facts: Fact[];
+}
+
+/** How ready the user is for an exam on a date, judged by the guide's rules from their practice scores. */
+export function assessReadiness(input: ReadinessInput, knowledge: KnowledgeBase): Readiness {
+  const { exam, examDate, today } = input;
+  const rules = guideRules(knowledge, today);
+  // The passing standard that matters is the one in force when the exam is sat.
+  const passing = numberFact(knowledge, `passing_standard.${exam}`, examDate);
+  const standardError = numberFact(knowledge, "practice_test.standard_error", today);
+  const forms = chronological(input.scores.filter((s) => s.exam === exam)).map((score) => {
+    const equivalent = Math.round(equivalentScore(score, passing.value, standardError.value));
+    return { score, equivalent, margin: equivalent - passing.value };
+  });
+  const base = {
+    exam,
+    examDate,
+    daysLeft: daysBetween(today, examDate),
+    passing,
+    standardError,
+    forms,
+    facts: [passing.fact, standardError.fact],
+  };
+  const target = targetFor(input, knowledge);
+  const result =
+    exam === "step1"
+      ? judgeStep1(base, rules)
+      : judgeScaled({ ...base, ...(target ? { target } : {}) }, rules);
+  if (target?.guide) result.facts.push(target.guide.mean.fact, target.guide.offset.fact);
+  return result;
+}
+
+function targetFor(input: ReadinessInput, knowledge: KnowledgeBase): Readiness["target"] {
+  if (input.target !== undefined) return { value: input.target, source: "you" };
+  if (input.exam !== "step2ck") return undefined;
+  const guide = step2ckTarget(knowledge, input.today, input.priorFailure ?? false);
+  return { value: guide.target.low, source: "guide", guide };
+}
+
+type Base = Pick<
+  Readiness,
+  "exam" | "examDate" | "daysLeft" | "passing" | "standardError" | "forms" | "facts" | "target"
+>;
+
+function projectionOf(form: JudgedForm, standardError: number): Projection {
+  return {
+    low: form.equivalent - standardError,
+    mid: form.equivalent,
+    high: form.equivalent + standardError,
+  };
+}
+
+/** The least-squares slope of score against date, per week; descriptive only (see the method line). */
+function trendOf(forms: readonly JudgedForm[]): Readiness["trend"] {
+  const first = forms[0];
+  const last = forms.at(-1);
+  if (!first || !last || forms.length < 2) return undefined;
+  const overDays = daysBetween(first.score.date, last.score.date);
+  if (overDays === 0) return undefined;
+  const { m } = linearRegression(
+    forms.map((f) => [daysBetween(first.score.date, f.score.date), f.equivalent]),
+  );
+  return { perWeek: Math.round(m * 70) / 10, tests: forms.length, overDays };
+}
+
+function noScores(base: Base, method: string, advice: Advice[]): Readiness {
+  return {
+    ...base,
+    considered: [],
+    verdict: "not_ready",
+    reasons: ["No practice scores for this exam are logged yet, so nothing shows readiness so far."],
+    method,
+    advice,
+  };
+}
+
+/** Step 1: several different forms, all a comfortable margin above passing; any form at risk means postponing. */
+function judgeStep1(base: Base, rules: GuideRules): Readiness {
+  const forms = rules.step1Forms.value;
+  const margin = rules.step1Margin.value;
+  const postponeWeeks = rules.step1PostponeWeeks.value;
+  const se = base.standardError.value;
+  base.facts.push(rules.step1Forms.fact, rules.step1Margin.fact, rules.step1PostponeWeeks.fact);
+  const method = `Method: your last ${forms.max} forms are each compared with the passing standard in force on your exam date (${base.passing.value}); a chance of passing counts as the score whose ±${se}-point band gives that chance; ready needs at least ${forms.min} forms, all ${margin.min}+ points above passing.`;
+  const weakSystems: Advice = {
+    section: "Avoiding a Step 1 failure",
+    text: "Find your weak systems (neuro, cardio, biochemistry are common) and fix them with focused resources: question-bank explanations, Boards & Beyond, Sketchy or Pathoma as needed.",
+  };
+  const protection: Advice = {
+    section: "Avoiding a Step 1 failure",
+    text: "Keep a minimum protection plan: high-yield review and a question block every day, even on rotations, and a weekly mixed review of all systems.",
+  };
+  if (base.forms.length === 0) {
+    return noScores(base, method, [
+      {
+        section: "Avoiding a Step 1 failure",
+        text: `Take ${forms.min}-${forms.max} different NBME forms and log each with /score add; sit Step 1 only once they are all ${margin.min}-${margin.max} points clear of passing.`,
+      },
+      protection,
+    ]);
+  }
+  const considered = base.forms.slice(-forms.max);
+  const latest = considered.at(-1) as JudgedForm;
+  const atRisk = considered.filter((f) => f.margin < margin.min);
+  const reasons: string[] = [];
+  const advice: Advice[] = [];
+  let verdict: Verdict = "ready";
+  let postpone: Readiness["postpone"];
+  if (atRisk.length > 0) {
+    verdict = "not_ready";
+    postpone = {
+      from: addDays(base.examDate, postponeWeeks.min * 7),
+      to: addDays(base.examDate, postponeWeeks.max * 7),
+    };
+    reasons.push(
+      `${atRisk.length} of your last ${considered.length} form(s) ${atRisk.length === 1 ? "is" : "are"} under ${margin.min} points above passing (${atRisk.map((f) => `${f.score.test}: ${signed(f.margin)}`).join(", ")}), which the guide treats as a risk of failing.`,
+    );
+    advice.push(
+      {
+        section: "Avoiding a Step 1 failure",
+        text: `Postpone the exam ${postponeWeeks.min}-${postponeWeeks.max} weeks (a new date between ${postpone.from} and ${postpone.to}); a late failure costs far more than a few months.`,
+      },
+      weakSystems,
+      protection,
+    );
+  } else if (considered.length < forms.min) {
+    verdict = "borderline";
+    reasons.push(
+      `Your form(s) clear passing by ${margin.min}+ points, but the guide wants at least ${forms.min} different forms showing that consistently.`,
+    );
+    advice.push(
+      {
+        section: "Avoiding a Step 1 failure",
+        text: `Take another, different NBME form and log it; ${forms.min}-${forms.max} forms all ${margin.min}-${margin.max} points clear is the bar.`,
+      },
+      protection,
+    );
+  } else {
+    reasons.push(
+      `Your last ${considered.length} forms are all at least ${margin.min} points above passing (lowest ${signed(Math.min(...considered.map((f) => f.margin)))}).`,
+    );
+    advice.push(protection);
+  }
+  const trend = trendOf(base.forms);
+  return {
+    ...base,
+    considered,
+    ...(trend ? { trend } : {}),
+    projected: projectionOf(latest, se),
+    margins: { passing: latest.margin },
+    verdict,
+    reasons,
+    method,
+    advice,
+    ...(postpone ? { postpone } : {}),
+  };
+}
+
+/** Step 2 CK and Step 3: the latest score, its band, the passing standard and the target. */
+function judgeScaled(base: Base, rules: GuideRules): Readiness {
+  const se = base.standardError.value;
+  const window = rules.rescheduleWindowWeeks.value;
+  const targetText = base.target ? ` and your target (${base.target.value})` : "";
+  const method = `Method: projected exam-day score = your latest practice score ±${se} (the standard error), compared with the passing standard in force on your exam date (${base.passing.value})${targetText}; the trend is reported but not added, so a higher score never lowers the verdict.`;
+  const patterns: Advice = {
+    section: "Addressing low NBME or practice scores early",
+    text: "Fix gaps systematically: look for patterns in what you miss (psychiatry from DSM criteria confusion, medicine from guideline updates) and review those areas, especially cardiology, pulmonology, endocrinology and infectious disease.",
+  };
+  if (base.forms.length === 0) {
+    return noScores(base, method, [
+      {
+        section: "Sample 4-6 month Step 2 CK plan",
+        text: "Take an NBME or UWSA self-assessment and log it with /score add to get a verdict.",
+      },
+    ]);
+  }
+  const latest = base.forms.at(-1) as JudgedForm;
+  const projected = projectionOf(latest, se);
+  const target = base.target?.value;
+  const margins = {
+    passing: projected.mid - base.passing.value,
+    ...(target === undefined ? {} : { target: projected.mid - target }),
+  };
+  const belowTarget = target !== undefined && projected.mid < target;
+  const lateForTarget = base.exam === "step2ck" && belowTarget && base.daysLeft < window * 7;
+  const reasons: string[] = [];
+  const advice: Advice[] = [];
+  let verdict: Verdict = "ready";
+  if (projected.mid < base.passing.value) {
+    verdict = "not_ready";
+    reasons.push(
+      `Your latest score (${latest.equivalent}) is below the passing standard (${base.passing.value}).`,
+    );
+  } else if (projected.low < base.passing.value) {
+    verdict = "borderline";
+    reasons.push(
+      `Your band (${projected.low}-${projected.high}) reaches below the passing standard (${base.passing.value}).`,
+    );
+  }
+  if (lateForTarget) {
+    verdict = "not_ready";
+    reasons.push(
+      `Your latest score is ${-(margins.target ?? 0)} below your target with ${base.daysLeft} days (under ${window} weeks) to go.`,
+    );
+    advice.push({
+      section: "Addressing low NBME or practice scores early",
+      text: "Consider moving the exam to a later date: practice scores stuck below target this close to the exam rarely close the gap in time.",
+    });
+  } else if (belowTarget) {
+    if (verdict === "ready") verdict = "borderline";
+    reasons.push(
+      `Your latest score is ${-(margins.target ?? 0)} below your target, with ${base.daysLeft} days left.`,
+    );
+  }
+  const trend = trendOf(base.forms);
+  if (belowTarget && trend) reasons.push(paceLine(trend.perWeek, projected.mid, base.daysLeft));
+  if (verdict === "ready") {
+    reasons.push(
+      `Your latest score (${latest.equivalent}) is clear of passing by ${margins.passing}${target === undefined ? "" : ` and meets your target (${target})`}.`,
+    );
+    advice.push({
+      section: "Sample 4-6 month Step 2 CK plan",
+      text: "Keep taking a full-length practice exam every few weeks and ease off slightly in the last week or two to consolidate.",
+    });
+  } else {
+    advice.push(patterns);
+  }
+  let decideBy: string | undefined;
+  if (base.exam === "step2ck" && belowTarget && !lateForTarget) {
+    decideBy = addDays(base.examDate, -window * 7);
+    advice.push({
+      section: "Addressing low NBME or practice scores early",
+      text: `If your scores are still below target on ${decideBy} (${window} weeks before the exam), consider moving the exam.`,
+    });
+  }
+  base.facts.push(rules.rescheduleWindowWeeks.fact);
+  return {
+    ...base,
+    considered: [latest],
+    ...(trend ? { trend } : {}),
+    projected,
+    margins,
+    verdict,
+    reasons,
+    method,
+    advice,
+    ...(decideBy ? { decideBy } : {}),
+  };
+}
+
+/** What the recent pace would give by exam day: context for the user, never part of the verdict. */
+function paceLine(perWeek: number, latest: number, daysLeft: number): string {
+  if (perWeek <= 0)
+    return `Your scores have not been rising (${signed(perWeek)} points a week): they have levelled off.`;
+  const atPace = Math.round(latest + (perWeek * daysLeft) / 7);
+  return `At your recent pace (${signed(perWeek)} points a week) you would be near ${atPace} on exam day, if the pace held.`;
+}
+
+/** "+12", "-3". */
+export const signed = (n: number): string => (n >= 0 ? `+${n}` : String(n));
