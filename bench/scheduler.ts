@@ -26,9 +26,8 @@ function subscription(i: number): Subscription {
   const timezone = ZONES[i % ZONES.length] ?? "UTC";
   return {
     platform: "telegram",
-    chat_id: String(-1_000_000 - i),
+    chat_id: `telegram:${-1_000_000 - i}`,
     chat_kind: "group",
-    created_by: `telegram:${i}`,
     time,
     timezone,
     started_day: "2026-11-30",

@@ -10,9 +10,19 @@ export const mydata = defineCommand({
   personal: true,
   run(_input, { caller, services }) {
     const mine = personalData(services.store.read(), caller.userId);
-    const summary = mine.record
-      ? `Stored about you (${caller.userId}): your profile and ${mine.record.scores.length} practice score(s), kept since ${mine.record.created_at}.`
-      : `Nothing is stored about you (${caller.userId}).`;
+    const nudges = Object.keys(mine.nudges).length;
+    const parts = [
+      ...(mine.record
+        ? [
+            `your profile and ${mine.record.scores.length} practice score(s), kept since ${mine.record.created_at}`,
+          ]
+        : []),
+      ...(nudges > 0 ? [`${nudges} daily nudge(s) in your private chat`] : []),
+    ];
+    const summary =
+      parts.length > 0
+        ? `Stored about you (${caller.userId}): ${parts.join("; ")}.`
+        : `Nothing is stored about you (${caller.userId}).`;
     return reply({
       title: "Your data",
       blocks: [

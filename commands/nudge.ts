@@ -6,8 +6,8 @@ import { checkTimeZone, composeNudge, localDay, nextSlot } from "../src/engine/n
 import type { Subscription } from "../src/engine/records.ts";
 import { fields, paragraph, reply } from "../src/engine/reply.ts";
 
-/** One subscription per chat: the group's, or a private chat's own. */
-const keyOf = ({ caller }: CommandContext) => `${caller.platform}:${caller.chatId}`;
+/** One subscription per chat (chat ids are platform-qualified): the group's, or a private chat's own. */
+const keyOf = ({ caller }: CommandContext) => caller.chatId;
 
 const whenText = (at: string, zone: string) => {
   const instant = DateTime.fromISO(at);
@@ -51,7 +51,7 @@ const start = defineCommand({
         platform: caller.platform,
         chat_id: caller.chatId,
         chat_kind: caller.chatKind,
-        created_by: caller.userId,
+        ...(caller.chatKind === "private" ? { owner: caller.userId } : {}),
         time,
         timezone: zone,
         ...(exam_date ? { exam_date } : {}),
@@ -158,7 +158,6 @@ const preview = defineCommand({
       platform: ctx.caller.platform,
       chat_id: ctx.caller.chatId,
       chat_kind: ctx.caller.chatKind,
-      created_by: ctx.caller.userId,
       time: "08:00",
       timezone: "UTC",
       started_day: localDay(now, "UTC"),

@@ -25,7 +25,7 @@ export function fixedClock(iso: string): Clock {
 export const testCaller: Caller = {
   platform: "console",
   userId: "console:tester",
-  chatId: "console",
+  chatId: "console:tester",
   chatKind: "private",
 };
 

@@ -54,7 +54,8 @@ export const subscriptionSchema = z.object({
   platform: z.enum(["console", "telegram", "discord"]),
   chat_id: z.string(),
   chat_kind: z.enum(["private", "group"]),
-  created_by: z.string(),
+  /** The person whose own nudge this is (private chats only): /mydata shows it, /forget deletes it. */
+  owner: z.string().optional(),
   /** Local wall-clock time, HH:MM, in `timezone`. */
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   timezone: z.string(),

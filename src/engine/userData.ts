@@ -1,4 +1,4 @@
-import type { Data, Profile, UserRecord } from "./records.ts";
+import type { Data, Profile, Subscription, UserRecord } from "./records.ts";
 import { userRecordSchema } from "./records.ts";
 
 /**
@@ -20,18 +20,29 @@ export function recordFor(data: Data, userId: string, now: Date): UserRecord {
   return record;
 }
 
+/** The keys of the user's own nudge subscriptions (private chats; group nudges belong to the group). */
+const ownSubscriptions = (data: Readonly<Data>, userId: string): string[] =>
+  Object.keys(data.subscriptions).filter((key) => data.subscriptions[key]?.owner === userId);
+
 /** All stored data about the user, as /mydata returns it. */
 export function personalData(
   data: Readonly<Data>,
   userId: string,
-): { user_id: string; record: UserRecord | null } {
-  return { user_id: userId, record: data.users[userId] ?? null };
+): { user_id: string; record: UserRecord | null; nudges: Record<string, Subscription> } {
+  const nudges = Object.fromEntries(
+    ownSubscriptions(data, userId).flatMap((key) => {
+      const sub = data.subscriptions[key];
+      return sub ? [[key, sub]] : [];
+    }),
+  );
+  return { user_id: userId, record: data.users[userId] ?? null, nudges };
 }
 
 /** Deletes all stored data about the user; true when there was any. */
 export function forgetUser(data: Data, userId: string): boolean {
-  const had = userId in data.users;
+  const subscriptions = ownSubscriptions(data, userId);
+  const had = userId in data.users || subscriptions.length > 0;
   delete data.users[userId];
-  // Other per-user collections (e.g. nudge subscriptions) must be cleared here too when added to dataSchema.
+  for (const key of subscriptions) delete data.subscriptions[key];
   return had;
 }

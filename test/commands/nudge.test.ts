@@ -45,3 +45,19 @@ describe("/nudge", () => {
     expect(typeof preview.reply.data.tip).toBe("string");
   });
 });
+
+describe("nudges and personal data", () => {
+  it("GIVEN a private nudge and a group nudge THEN /mydata shows the private one and /forget deletes only it", async () => {
+    const ctx = await testContext();
+    const me = { ...ctx.caller, platform: "telegram" as const, userId: "telegram:5", chatId: "telegram:5" };
+    const group = { ...me, chatId: "telegram:-100", chatKind: "group" as const, canManage: async () => true };
+    await runText("/nudge start time:07:30 timezone:UTC", { ...ctx, caller: me });
+    await runText("/nudge start time:09:00 timezone:UTC", { ...ctx, caller: group });
+    const mine = await runText("/mydata", { ...ctx, caller: me });
+    expect(Object.keys(mine?.reply.data.nudges as object)).toEqual(["telegram:5"]);
+    expect(mine?.reply.private).toBe(true);
+    await runText("/forget confirm:yes", { ...ctx, caller: me });
+    expect(Object.keys(ctx.services.store.read().subscriptions)).toEqual(["telegram:-100"]);
+    expect(ctx.services.store.read().subscriptions["telegram:-100"]?.owner).toBeUndefined();
+  });
+});

@@ -50,7 +50,7 @@ describe("clean shutdown", () => {
         expect(took).toBeLessThan(SHUTDOWN_DEADLINE_MS);
         expect(stderr).toContain('"msg":"stopped"');
         const snapshot = JSON.parse(await readFile(data, "utf8"));
-        expect(Object.keys(snapshot.subscriptions)).toEqual(["console:console"]);
+        expect(Object.keys(snapshot.subscriptions)).toEqual(["console:local"]);
         expect((await stat(`${data}.journal`)).size).toBe(0);
         await expect(stat(`${data}.lock`)).rejects.toThrow(/ENOENT/);
       } finally {

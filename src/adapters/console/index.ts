@@ -31,7 +31,7 @@ export function consoleCaller(): Caller {
     platform: "console",
     userId: `console:${name}`,
     displayName: name,
-    chatId: "console",
+    chatId: "console:local",
     chatKind: "private",
   };
 }
