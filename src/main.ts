@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { commands } from "../commands/index.ts";
 import { runConsole } from "./adapters/console/index.ts";
+import { createTelegramAdapter } from "./adapters/telegram/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
@@ -26,12 +27,26 @@ async function main(): Promise<void> {
 
   const knowledge = new KnowledgeBase(await loadKnowledge(KNOWLEDGE_DIR));
   // Replaced by the file store (STEPWISE_DATA) in the store work of the scores issue.
-  const services: Services = { knowledge, clock: systemClock, logger, store: new MemoryStore() };
+  const store = new MemoryStore();
+  const services: Services = { knowledge, clock: systemClock, logger, store };
   logger.info({ entries: knowledge.entries.length }, "knowledge loaded");
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
   const adapters: PlatformAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot } = config;
+    adapters.push(createTelegramAdapter({ token, ...(apiRoot ? { apiRoot } : {}), services, commands }));
+  }
   for (const adapter of adapters) await adapter.start();
+
+  // Finish the commands in flight and flush the store before leaving.
+  const stopAll = async () => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    await store.close();
+  };
+  const onSignal = () => stopAll().then(() => process.exit(0));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 
   if (useConsole) {
     const interactive = Boolean(process.stdin.isTTY);
@@ -43,6 +58,7 @@ async function main(): Promise<void> {
       services,
       commands,
     });
+    await stopAll();
   }
 }
 
