@@ -10,9 +10,17 @@ export function undeliverableReason(store: Store, chatId: string): string | unde
   return store.read().chats[chatId]?.undeliverable?.reason;
 }
 
-export async function markUndeliverable(store: Store, clock: Clock, chatId: string, reason: string): Promise<void> {
+export async function markUndeliverable(
+  store: Store,
+  clock: Clock,
+  chatId: string,
+  reason: string,
+): Promise<void> {
   await store.update((data) => {
-    data.chats[chatId] = { ...data.chats[chatId], undeliverable: { reason, since: clock.now().toISOString() } };
+    data.chats[chatId] = {
+      ...data.chats[chatId],
+      undeliverable: { reason, since: clock.now().toISOString() },
+    };
   });
 }
 

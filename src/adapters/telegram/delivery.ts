@@ -49,7 +49,10 @@ export async function sendReply(
 export function permanentRefusal(error: unknown): string | undefined {
   if (!(error instanceof GrammyError)) return undefined;
   if (error.error_code === 403) return `Telegram refused: ${stripPrefix(error.description)}`;
-  if (error.error_code === 400 && /chat not found|not enough rights|have no rights/i.test(error.description)) {
+  if (
+    error.error_code === 400 &&
+    /chat not found|not enough rights|have no rights/i.test(error.description)
+  ) {
     return `Telegram refused: ${stripPrefix(error.description)}`;
   }
   return undefined;
@@ -68,7 +71,12 @@ const stripPrefix = (description: string) => description.replace(/^(Forbidden|Ba
 /** An API error without its payload: payloads hold message text, which may be personal. */
 export function describeApiError(error: unknown): Record<string, unknown> {
   if (error instanceof GrammyError) {
-    return { name: error.name, method: error.method, error_code: error.error_code, description: error.description };
+    return {
+      name: error.name,
+      method: error.method,
+      error_code: error.error_code,
+      description: error.description,
+    };
   }
   return error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
 }

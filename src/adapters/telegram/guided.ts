@@ -19,7 +19,9 @@ import type { Clock } from "../../engine/ports.ts";
  */
 
 /** What is being filled in: a group still needs its subcommand; a leaf needs its options. */
-export type Target = { kind: "group"; group: CommandGroup } | { kind: "leaf"; leaf: LeafCommand; path: string };
+export type Target =
+  | { kind: "group"; group: CommandGroup }
+  | { kind: "leaf"; leaf: LeafCommand; path: string };
 
 export interface Flow {
   /** Short id carried in button data, so a button from an older flow is recognised as stale. */

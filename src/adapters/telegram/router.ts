@@ -1,7 +1,13 @@
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { markDeliverable, markUndeliverable } from "../../engine/chats.ts";
-import { type Caller, type CommandContext, type CommandSpec, isGroup, type Services } from "../../engine/command.ts";
+import {
+  type Caller,
+  type CommandContext,
+  type CommandSpec,
+  isGroup,
+  type Services,
+} from "../../engine/command.ts";
 import {
   errorReply,
   execute,
@@ -180,7 +186,8 @@ async function answer(request: Request, outcome: Outcome): Promise<void> {
     { updateId: request.ctx.update.update_id, command: outcome.command, ok: outcome.ok },
     "telegram command handled",
   );
-  if (request.group && outcome.reply.private) return deliverPrivately(request, outcome.reply, outcome.command);
+  if (request.group && outcome.reply.private)
+    return deliverPrivately(request, outcome.reply, outcome.command);
   await trySend(request, request.chatId, outcome.reply, replyOptions(request));
 }
 
@@ -228,7 +235,12 @@ function privateOnly(request: Request, path: string): Promise<void> {
 async function deliverPrivately(request: Request, content: Reply, path: string): Promise<void> {
   const sent = await trySend(request, request.userId, content);
   if (sent) {
-    return notice(request, "My answer is only for you, so I sent it to our private chat.", "Open private chat", privateChatLink(request));
+    return notice(
+      request,
+      "My answer is only for you, so I sent it to our private chat.",
+      "Open private chat",
+      privateChatLink(request),
+    );
   }
   // Telegram lets a bot write to a person only after they have started a chat with it.
   const known = findCommand(request.deps.commands, path.split(" ")[0] ?? "") !== undefined;
@@ -316,7 +328,9 @@ async function ask(request: Request, flow: Flow, problem?: string): Promise<void
 function instructionFor(question: Question, group: boolean): string {
   if (question.choices) return "Tap one of the buttons.";
   // In privacy mode a group only shows the bot replies to its own messages.
-  return group ? `${question.expects} Reply to this message so I can see your answer.` : `${question.expects}`;
+  return group
+    ? `${question.expects} Reply to this message so I can see your answer.`
+    : `${question.expects}`;
 }
 
 function questionReply(question: Question, last: string, problem?: string): Reply {

@@ -2,7 +2,12 @@ import type { Chat, User } from "grammy/types";
 import { z } from "zod";
 import { commands as registry } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
-import { type CommandSpec, defineCommand, defineCommandGroup, type Services } from "../../../src/engine/command.ts";
+import {
+  type CommandSpec,
+  defineCommand,
+  defineCommandGroup,
+  type Services,
+} from "../../../src/engine/command.ts";
 import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
 import { fields, paragraph, reply } from "../../../src/engine/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
@@ -40,7 +45,11 @@ export interface Harness {
 
 /** The real adapter, started against a fresh fake Bot API, over the real knowledge base. */
 export async function startTelegram(
-  options: { commands?: readonly CommandSpec[]; fake?: FakeTelegramOptions; services?: Partial<Services> } = {},
+  options: {
+    commands?: readonly CommandSpec[];
+    fake?: FakeTelegramOptions;
+    services?: Partial<Services>;
+  } = {},
 ): Promise<Harness> {
   const fake = new FakeTelegram(options.fake);
   const apiRoot = await fake.start();
@@ -145,7 +154,9 @@ export const testCommands: readonly CommandSpec[] = [
       return reply({
         title: text,
         blocks: spaced ? copies.map((copy) => paragraph(copy)) : [paragraph(copies.join(""))],
-        footer: { sources: [{ title: text, url: `https://example.org/?q=${encodeURIComponent(text)}&x="1"` }] },
+        footer: {
+          sources: [{ title: text, url: `https://example.org/?q=${encodeURIComponent(text)}&x="1"` }],
+        },
       });
     },
   }),

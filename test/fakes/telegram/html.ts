@@ -45,11 +45,15 @@ export function parseTelegramHtml(html: string): ParsedHtml {
     if (ch === "&") {
       const match = /^&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/.exec(html.slice(i, i + 12));
       const entity = match?.[1];
-      if (!match || entity === undefined) return fail(`Can't find end of the entity at byte offset ${offset(i)}`);
+      if (!match || entity === undefined)
+        return fail(`Can't find end of the entity at byte offset ${offset(i)}`);
       const decoded = entity.startsWith("#")
-        ? String.fromCodePoint(Number.parseInt(entity.slice(entity[1] === "x" ? 2 : 1), entity[1] === "x" ? 16 : 10))
+        ? String.fromCodePoint(
+            Number.parseInt(entity.slice(entity[1] === "x" ? 2 : 1), entity[1] === "x" ? 16 : 10),
+          )
         : NAMED[entity];
-      if (decoded === undefined) return fail(`Unsupported HTML entity "&${entity};" at byte offset ${offset(i)}`);
+      if (decoded === undefined)
+        return fail(`Unsupported HTML entity "&${entity};" at byte offset ${offset(i)}`);
       text += decoded;
       i += match[0].length;
     } else if (ch === "<") {
@@ -60,9 +64,12 @@ export function parseTelegramHtml(html: string): ParsedHtml {
         const name = inside.slice(1).trim().toLowerCase();
         const top = open.pop();
         if (!top || top.name !== name) {
-          return fail(`Unmatched end tag at byte offset ${offset(i)}, expected "</${top?.name ?? ""}>", found "</${name}>"`);
+          return fail(
+            `Unmatched end tag at byte offset ${offset(i)}, expected "</${top?.name ?? ""}>", found "</${name}>"`,
+          );
         }
-        if (top.name === "a" && top.href !== undefined) links.push({ text: text.slice(top.start), url: top.href });
+        if (top.name === "a" && top.href !== undefined)
+          links.push({ text: text.slice(top.start), url: top.href });
       } else {
         const tag = /^([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*"[^"]*")*)\s*$/.exec(inside);
         const name = tag?.[1]?.toLowerCase();
@@ -70,7 +77,11 @@ export function parseTelegramHtml(html: string): ParsedHtml {
           return fail(`Unsupported start tag "${inside.split(/\s/)[0]}" at byte offset ${offset(i)}`);
         }
         const href = /href\s*=\s*"([^"]*)"/.exec(tag[2] ?? "")?.[1];
-        open.push({ name, start: text.length, ...(href === undefined ? {} : { href: decodeAttribute(href) }) });
+        open.push({
+          name,
+          start: text.length,
+          ...(href === undefined ? {} : { href: decodeAttribute(href) }),
+        });
       }
       i = end + 1;
     } else if (ch === ">") {

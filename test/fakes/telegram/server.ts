@@ -194,7 +194,9 @@ export class FakeTelegram {
       chat,
       from,
       text,
-      ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] } : {}),
+      ...(command
+        ? { entities: [{ type: "bot_command" as const, offset: 0, length: command[0].length }] }
+        : {}),
       ...(options.replyTo ? { reply_to_message: options.replyTo } : {}),
     } as Message.TextMessage;
     this.pushUpdate({ message: message as Message.TextMessage & Update.NonChannel });
@@ -302,7 +304,8 @@ export class FakeTelegram {
       answer(res, { result: handler(payload) });
     } catch (error) {
       if (error instanceof ApiRefusal) return answer(res, error.failure);
-      if (error instanceof EntityParseError) return answer(res, { error_code: 400, description: error.message });
+      if (error instanceof EntityParseError)
+        return answer(res, { error_code: 400, description: error.message });
       throw error;
     }
   }
@@ -316,11 +319,15 @@ export class FakeTelegram {
       while (this.updates[0] && this.updates[0].update_id < offset) this.updates.shift();
     }
     const ready = this.updates.filter((u) => u.update_id >= offset).slice(0, limit);
-    if (ready.length > 0 || timeoutMs <= 0) return answer(res, { result: ready });
+    if (ready.length > 0 || timeoutMs <= 0) {
+      answer(res, { result: ready });
+      return;
+    }
     // Only one long poll at a time per bot: the older one is ended, as Telegram does.
     this.pendingPoll?.({
       error_code: 409,
-      description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+      description:
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
     });
     const finish = (result: Update[] | ApiFailure) => {
       clearTimeout(timer);
@@ -350,8 +357,9 @@ export class FakeTelegram {
 
   private sendMessage(payload: Record<string, unknown>): Message.TextMessage {
     const chat = this.writableChat(payload.chat_id);
-    const replyTo = (payload.reply_parameters as { message_id?: number; allow_sending_without_reply?: boolean })
-      ?.message_id;
+    const replyTo = (
+      payload.reply_parameters as { message_id?: number; allow_sending_without_reply?: boolean }
+    )?.message_id;
     const content = this.content(payload);
     const message = {
       message_id: this.newMessageId(chat.id),
@@ -374,7 +382,10 @@ export class FakeTelegram {
     const sent = this.messagesIn(chat.id).find((m) => m.message.message_id === payload.message_id);
     if (!sent) return refuse(400, "Bad Request: message to edit not found");
     const content = this.content(payload);
-    if (content.html === sent.html && JSON.stringify(content.replyMarkup) === JSON.stringify(sent.replyMarkup)) {
+    if (
+      content.html === sent.html &&
+      JSON.stringify(content.replyMarkup) === JSON.stringify(sent.replyMarkup)
+    ) {
       refuse(
         400,
         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
@@ -456,7 +467,8 @@ export class FakeTelegram {
       if ("callback_data" in button && Buffer.byteLength(button.callback_data) > 64) {
         refuse(400, "Bad Request: BUTTON_DATA_INVALID");
       }
-      if ("url" in button && !/^(https?|tg):\/\/\S+$/.test(button.url)) refuse(400, "Bad Request: BUTTON_URL_INVALID");
+      if ("url" in button && !/^(https?|tg):\/\/\S+$/.test(button.url))
+        refuse(400, "Bad Request: BUTTON_URL_INVALID");
     }
     return { html, text: parsed.text, links: parsed.links, ...(replyMarkup ? { replyMarkup } : {}) };
   }
