@@ -94,10 +94,6 @@ export class GuidedInputs {
     if (this.flows.get(key) === flow) this.flows.delete(key);
   }
 
-  get size(): number {
-    return this.flows.size;
-  }
-
   private prune(): void {
     const now = this.clock.now().getTime();
     for (const [key, flow] of this.flows) if (flow.expiresAt <= now) this.flows.delete(key);

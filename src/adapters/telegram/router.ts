@@ -130,8 +130,11 @@ async function onText(request: Request, message: Message.TextMessage): Promise<v
   // In groups `/help@OtherBot` is for another bot.
   if (parsed?.mention && parsed.mention.toLowerCase() !== deps.username().toLowerCase()) return;
   const flow = flows.current(request.chatId, request.userId);
-  if (parsed?.name === "start") return onStart(request, parsed.rest);
-  if (parsed?.name === "cancel") return onCancel(request, flow);
+  const addressed = !request.group || parsed?.mention !== undefined;
+  if (parsed?.name === "start" && addressed) return onStart(request, parsed.rest);
+  if (parsed?.name === "cancel" && (addressed || flow)) return onCancel(request, flow);
+  // In a group a bare `/name` that is not ours is most likely another bot's command.
+  if (parsed && !addressed && !findCommand(deps.commands, parsed.name)) return;
   if (parsed) {
     if (flow) flows.end(flow);
     return runCommand(request, parsed);

@@ -25,10 +25,10 @@ describe("Telegram adapter: start-up and the command menu", () => {
     });
     expect(polls[0]?.payload).toMatchObject({ timeout: 30 });
     const user = fakeUser("Ana");
-    const sent = bot.fake.userSays(user, privateChatOf(user), "/about");
-    await bot.handled(1);
-    expect(sent.message_id).toBe(1);
-    // Once update 1 is handled the next poll confirms it by asking from 2.
+    bot.fake.userSays(user, privateChatOf(user), "/about");
+    expect(bot.fake.lastUpdateId).toBe(1);
+    expect((await bot.handled(1)).obj).toMatchObject({ command: "about", ok: true });
+    // The next poll confirms update 1 by asking from 2, so it is never delivered twice.
     await bot.fake.waitFor(() => bot.fake.callsOf("getUpdates").some((c) => c.payload.offset === 2));
   });
 
@@ -105,6 +105,21 @@ describe("Telegram adapter: the text syntax", () => {
     expect(bot.logs.some((e) => e.obj.updateId === ignoredUpdate)).toBe(false);
     // In groups the answer replies to the command, so the thread stays readable.
     expect(answer.message.reply_to_message?.message_id).toBeGreaterThan(0);
+  });
+
+  it("GIVEN an unknown command in a group THEN it is left alone unless addressed to this bot", async () => {
+    const user = fakeUser("Ray");
+    const group = fakeGroup("Busy group");
+    await bot.say(user, privateChatOf(user), "/start");
+    const direct = bot.fake.messagesIn(user.id).length;
+    bot.fake.userSays(user, group, "/weather");
+    const ignored = lastUpdateId();
+    const pointer = await bot.say(user, group, "/weather@StepwiseTestBot");
+    expect(pointer.message.text).toContain("private chat");
+    expect(bot.fake.messagesIn(group.id)).toHaveLength(1);
+    expect(bot.logs.some((e) => e.obj.updateId === ignored)).toBe(false);
+    const error = await bot.fake.nextMessage(user.id, direct);
+    expect(error.message.text).toContain("There is no command /weather");
   });
 
   it("GIVEN a typo in an option THEN the specific error and the usage come back", async () => {
