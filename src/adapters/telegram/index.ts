@@ -9,7 +9,8 @@ import type { Logger, PlatformAdapter } from "../../engine/ports.ts";
 import type { Reply } from "../../engine/reply.ts";
 import { botCommands } from "./botCommands.ts";
 import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
-import { chatKey, updateRouter } from "./router.ts";
+import { chatKey } from "./request.ts";
+import { updateRouter } from "./router.ts";
 
 export interface TelegramAdapterOptions {
   /** The token BotFather gave. */

@@ -1,13 +1,7 @@
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { markDeliverable, markUndeliverable } from "../../engine/chats.ts";
-import {
-  type Caller,
-  type CommandContext,
-  type CommandSpec,
-  isGroup,
-  type Services,
-} from "../../engine/command.ts";
+import { isGroup, type Services } from "../../engine/command.ts";
 import {
   errorReply,
   execute,
@@ -20,7 +14,7 @@ import {
 import { UserError } from "../../engine/errors.ts";
 import { paragraph, type Reply, reply } from "../../engine/reply.ts";
 import { parseTextCommand, type TextCommand } from "../../engine/textCommand.ts";
-import { describeApiError, permanentRefusal, type SendOptions, sendReply } from "./delivery.ts";
+import { describeApiError } from "./delivery.ts";
 import {
   applyAnswer,
   completed,
@@ -30,29 +24,9 @@ import {
   nextQuestion,
   type Question,
 } from "./guided.ts";
+import { deliverPrivately, privateOnly } from "./privacy.ts";
 import { renderHtml } from "./render.ts";
-
-export interface RouterDeps {
-  services: Services;
-  commands: readonly CommandSpec[];
-  /** The bot's username, known once getMe has answered. */
-  username: () => string;
-}
-
-/** One message or button press being answered, with who sent it and where. */
-interface Request {
-  ctx: Context;
-  deps: RouterDeps;
-  flows: GuidedInputs;
-  chatId: number;
-  userId: number;
-  group: boolean;
-  /** In groups, answers reply to this message so the thread stays readable. */
-  replyTo?: number;
-  command: CommandContext;
-}
-
-export const chatKey = (chatId: number) => `telegram:${chatId}`;
+import { chatKey, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
 
 /** Routes text messages to commands, button presses to guided input, and tracks membership. */
 export function updateRouter(deps: RouterDeps): Composer<Context> {
@@ -69,43 +43,6 @@ export function updateRouter(deps: RouterDeps): Composer<Context> {
     else await ctx.answerCallbackQuery();
   });
   return router;
-}
-
-function requestOf(ctx: Context, deps: RouterDeps, flows: GuidedInputs): Request | undefined {
-  const { chat, from } = ctx;
-  if (!chat || !from || chat.type === "channel") return undefined;
-  const group = chat.type !== "private";
-  const caller: Caller = {
-    platform: "telegram",
-    userId: `telegram:${from.id}`,
-    displayName: from.first_name,
-    chatId: chatKey(chat.id),
-    chatKind: group ? "group" : "private",
-    canManage: () => isChatAdmin(ctx, chat.id, from.id),
-  };
-  const replyTo = group ? (ctx.message ?? ctx.callbackQuery?.message)?.message_id : undefined;
-  return {
-    ctx,
-    deps,
-    flows,
-    chatId: chat.id,
-    userId: from.id,
-    group,
-    ...(replyTo === undefined ? {} : { replyTo }),
-    command: {
-      caller,
-      services: deps.services,
-      commands: deps.commands,
-      requestId: String(ctx.update.update_id),
-    },
-  };
-}
-
-async function isChatAdmin(ctx: Context, chatId: number, userId: number): Promise<boolean> {
-  // An anonymous admin writes as the group itself.
-  if (ctx.message?.sender_chat?.id === chatId) return true;
-  const member = await ctx.api.getChatMember(chatId, userId);
-  return member.status === "creator" || member.status === "administrator";
 }
 
 async function onMembership(ctx: Context, services: Services): Promise<void> {
@@ -192,75 +129,6 @@ async function answer(request: Request, outcome: Outcome): Promise<void> {
   if (request.group && outcome.reply.private)
     return deliverPrivately(request, outcome.reply, outcome.command);
   await trySend(request, request.chatId, outcome.reply, replyOptions(request));
-}
-
-const replyOptions = (request: Request): SendOptions =>
-  request.replyTo === undefined ? {} : { replyTo: request.replyTo };
-
-/** Sends, recording a permanent refusal (blocked, removed) instead of throwing; undefined then. */
-async function trySend(
-  request: Request,
-  chatId: number,
-  content: Reply,
-  options: SendOptions = {},
-): Promise<Message.TextMessage[] | undefined> {
-  const { services } = request.deps;
-  try {
-    return await sendReply(request.ctx.api, chatId, content, options);
-  } catch (error) {
-    const reason = permanentRefusal(error);
-    if (!reason) throw error;
-    services.logger.info({ chat: chatKey(chatId), reason }, "telegram chat undeliverable");
-    await markUndeliverable(services.store, services.clock, chatKey(chatId), reason);
-    return undefined;
-  }
-}
-
-// --- Privacy in groups -------------------------------------------------------------------------
-
-/** A link that opens the private chat with the bot and, with a payload, sends `/start <payload>`. */
-function privateChatLink(request: Request, path?: string): string {
-  const base = `https://t.me/${request.deps.username()}`;
-  return path === undefined ? base : `${base}?start=${path.replaceAll(" ", "-")}`;
-}
-
-/** A personal command in a group: answered without personal data, with a way to the private chat. */
-function privateOnly(request: Request, path: string): Promise<void> {
-  return notice(
-    request,
-    `/${path} works with your personal data, so I only answer it in a private chat. Tap the button to continue there.`,
-    "Continue in private chat",
-    privateChatLink(request, path),
-  );
-}
-
-/** A reply meant only for its sender (private), asked for in a group: sent to them directly. */
-async function deliverPrivately(request: Request, content: Reply, path: string): Promise<void> {
-  const sent = await trySend(request, request.userId, content);
-  if (sent) {
-    return notice(
-      request,
-      "My answer is only for you, so I sent it to our private chat.",
-      "Open private chat",
-      privateChatLink(request),
-    );
-  }
-  // Telegram lets a bot write to a person only after they have started a chat with it.
-  const known = findCommand(request.deps.commands, path.split(" ")[0] ?? "") !== undefined;
-  return notice(
-    request,
-    "My answer is only for you, and I can only send it in a private chat. Tap the button, then press Start.",
-    "Open private chat",
-    privateChatLink(request, known ? path : undefined),
-  );
-}
-
-async function notice(request: Request, text: string, button: string, url: string): Promise<void> {
-  const keyboard = new InlineKeyboard().url(button, url);
-  await trySend(request, request.chatId, reply({ blocks: [paragraph(text)] }), {
-    ...replyOptions(request),
-    keyboard,
-  });
 }
 
 // --- /start and /cancel ------------------------------------------------------------------------

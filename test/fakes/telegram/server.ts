@@ -78,6 +78,8 @@ export class FakeTelegram {
   private readonly updates: Update[] = [];
   private nextUpdateId = 1;
   private readonly chats = new Map<number, Chat>();
+  /** People the fake has seen anywhere: Telegram knows them even without a private chat. */
+  private readonly people = new Set<number>();
   private readonly nextMessageId = new Map<number, number>();
   private readonly botMessages = new Map<number, BotMessage[]>();
   private readonly failures = new Map<string, Array<ApiFailure | "drop">>();
@@ -187,6 +189,7 @@ export class FakeTelegram {
     // Writing to the bot in private means the user has (again) allowed it to write back.
     if (chat.type === "private") this.blockedBy.delete(from.id);
     this.chats.set(chat.id, chat);
+    this.people.add(from.id);
     const command = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
     const message = {
       message_id: this.newMessageId(chat.id),
@@ -450,6 +453,9 @@ export class FakeTelegram {
   /** The chat a message may be sent to, or the refusal Telegram gives. */
   private writableChat(chatId: unknown): Chat {
     const chat = this.chats.get(Number(chatId));
+    if (!chat && this.people.has(Number(chatId))) {
+      return refuse(403, "Forbidden: bot can't initiate conversation with a user");
+    }
     if (!chat) return refuse(400, "Bad Request: chat not found");
     if (chat.type === "private" && this.blockedBy.has(chat.id)) {
       return refuse(403, "Forbidden: bot was blocked by the user");
