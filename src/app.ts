@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { commands } from "../commands/index.ts";
 import { consoleSender, runConsole } from "./adapters/console/index.ts";
+import { createTelegramAdapter } from "./adapters/telegram/index.ts";
 import type { Config } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
@@ -46,6 +47,10 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
   const adapters: PlatformAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot } = config;
+    adapters.push(createTelegramAdapter({ token, ...(apiRoot ? { apiRoot } : {}), services, commands }));
+  }
   const started: PlatformAdapter[] = [];
   const closing = new AbortController();
   let stopped: Promise<void> | undefined;

@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type App, SHUTDOWN_DEADLINE_MS, startApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
-import { StartupError } from "./engine/errors.ts";
 import { KnowledgeError } from "./knowledge/load.ts";
 import { createLogger } from "./logging.ts";
 import { StoreError } from "./store/errors.ts";
@@ -12,10 +11,7 @@ const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
 
 /** Errors whose message already tells the operator what to fix: print it alone, no stack. */
 const explained = (error: unknown): error is Error =>
-  error instanceof ConfigError ||
-  error instanceof KnowledgeError ||
-  error instanceof StoreError ||
-  error instanceof StartupError;
+  error instanceof ConfigError || error instanceof KnowledgeError || error instanceof StoreError;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

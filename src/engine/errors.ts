@@ -28,8 +28,3 @@ export class DeliveryError extends Error {
     super(message);
   }
 }
-
-/** A platform refused to start (wrong token, no access): the message says how to fix it. */
-export class StartupError extends Error {
-  override readonly name = "StartupError";
-}

@@ -74,6 +74,13 @@ export const subscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
+/** What a platform said about delivering to a chat, keyed by platform-qualified chat id ("telegram:42"). */
+export const chatRecordSchema = z.object({
+  /** Set when the platform refused delivery for good (bot blocked or removed, chat gone); cleared when the chat is heard from again. */
+  undeliverable: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
+});
+export type ChatRecord = z.infer<typeof chatRecordSchema>;
+
 export const DATA_VERSION = 1;
 
 /** The whole store. New collections are added with a default so older files still load. */
@@ -81,6 +88,7 @@ export const dataSchema = z.object({
   version: z.literal(DATA_VERSION),
   users: z.record(z.string(), userRecordSchema).default({}),
   subscriptions: z.record(z.string(), subscriptionSchema).default({}),
+  chats: z.record(z.string(), chatRecordSchema).default({}),
 });
 export type Data = z.infer<typeof dataSchema>;
 

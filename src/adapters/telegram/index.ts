@@ -1,0 +1,159 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
+import { Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
+import { ConfigError } from "../../config.ts";
+import { markUndeliverable, undeliverableReason } from "../../engine/chats.ts";
+import type { CommandSpec, Services } from "../../engine/command.ts";
+import { DeliveryError } from "../../engine/errors.ts";
+import type { Logger, PlatformAdapter } from "../../engine/ports.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { botCommands } from "./botCommands.ts";
+import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
+import { chatKey } from "./request.ts";
+import { updateRouter } from "./router.ts";
+
+export interface TelegramAdapterOptions {
+  /** The token BotFather gave. */
+  token: string;
+  /** A self-hosted Bot API server (no trailing slash); Telegram's own when absent. */
+  apiRoot?: string;
+  services: Services;
+  commands: readonly CommandSpec[];
+}
+
+/** How long `send` may take, retries included, before it gives up as a transient failure. */
+const SEND_TIMEOUT_MS = 60_000;
+/** A 429 asking to wait longer than this fails the call instead of holding a reply that long. */
+const MAX_RETRY_AFTER_SECONDS = 60;
+
+/** Stepwise on Telegram: long polling through grammY's runner, one chat's updates in order. */
+export function createTelegramAdapter(options: TelegramAdapterOptions): PlatformAdapter {
+  return new TelegramAdapter(options);
+}
+
+class TelegramAdapter implements PlatformAdapter {
+  readonly platform = "telegram";
+  private readonly bot: Bot;
+  private runner: RunnerHandle | undefined;
+  /** Updates being handled, so `stop` can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: TelegramAdapterOptions) {
+    const { services, commands, token, apiRoot } = options;
+    this.bot = new Bot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
+    // Logging sits inside auto-retry, so every failed attempt is seen, not just the last.
+    this.bot.api.config.use(
+      logFailures(services.logger),
+      autoRetry({ maxDelaySeconds: MAX_RETRY_AFTER_SECONDS, maxRetryAttempts: 5 }),
+    );
+    this.bot.use(async (_ctx, next) => {
+      const handled = next();
+      this.inFlight.add(handled);
+      try {
+        await handled;
+      } finally {
+        this.inFlight.delete(handled);
+      }
+    });
+    // Concurrent across chats, in order within one chat.
+    this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+    this.bot.use(updateRouter({ services, commands, username: () => this.bot.botInfo.username }));
+    this.bot.catch((error) => this.onError(error));
+  }
+
+  async start(): Promise<void> {
+    const { logger } = this.options.services;
+    try {
+      await this.bot.init();
+    } catch (error) {
+      throw startError(error);
+    }
+    // Long polling and a webhook exclude each other; updates queued meanwhile are kept.
+    await this.bot.api.deleteWebhook();
+    try {
+      await this.bot.api.setMyCommands(botCommands(this.options.commands));
+    } catch (error) {
+      // The menu is a convenience: typed commands work without it.
+      logger.error({ err: describeApiError(error) }, "could not register the Telegram command menu");
+    }
+    const runner = run(this.bot, {
+      runner: { silent: true, fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
+    });
+    this.runner = runner;
+    runner.task()?.catch((error: unknown) => {
+      logger.error(
+        { err: describeApiError(error) },
+        "Telegram stopped delivering updates (409 means another instance polls with the same token)",
+      );
+    });
+    logger.info({ username: this.bot.botInfo.username }, "telegram bot started");
+  }
+
+  async stop(): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async send(chatId: string, content: Reply): Promise<void> {
+    const { store, clock } = this.options.services;
+    const id = parseChatId(chatId);
+    const key = chatKey(id);
+    const refused = undeliverableReason(store, key);
+    if (refused) throw new DeliveryError(`Not sending to ${key}: ${refused}`, true, refused);
+    try {
+      await sendReply(this.bot.api, id, content, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    } catch (error) {
+      const failure = toDeliveryError(error);
+      if (failure.permanent) await markUndeliverable(store, clock, key, failure.reason);
+      throw failure;
+    }
+  }
+
+  /** One bad update never stops the bot: log it with its id and tell the person when possible. */
+  private onError(error: BotError): void {
+    const updateId = error.ctx.update.update_id;
+    const cause = error.error;
+    this.options.services.logger.error({ updateId, err: describeApiError(cause) }, "telegram update failed");
+    const fromTelegram = cause instanceof GrammyError || cause instanceof HttpError;
+    if (!fromTelegram && error.ctx.chat) {
+      error.ctx
+        .reply(`Something went wrong on our side (reference ${updateId}). Please try again.`)
+        .catch(() => undefined);
+    }
+  }
+}
+
+/** Chat ids as callers carry them ("telegram:-1001") or bare ("-1001"). */
+function parseChatId(chatId: string): number {
+  const match = /^(?:telegram:)?(-?\d+)$/.exec(chatId);
+  if (!match) throw new DeliveryError(`"${chatId}" is not a Telegram chat id`, true, "not a Telegram chat");
+  return Number(match[1]);
+}
+
+function startError(error: unknown): unknown {
+  if (error instanceof GrammyError && error.error_code === 401) {
+    return new ConfigError(
+      "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized). Open @BotFather in Telegram, send /mybots, pick your bot, choose API Token, and copy the whole token into .env (or revoke it there and use the new one).",
+    );
+  }
+  return error;
+}
+
+/** Logs each refused or failed API call without its payload (message text may be personal). */
+function logFailures(logger: Logger): Transformer {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (!result.ok) {
+        const { error_code, description, parameters } = result;
+        logger.warn({ method, error_code, description, parameters }, "Telegram refused an API call");
+      }
+      return result;
+    } catch (error) {
+      if (!signal?.aborted) logger.warn({ method, err: describeApiError(error) }, "Telegram API unreachable");
+      throw error;
+    }
+  };
+}

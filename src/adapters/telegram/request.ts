@@ -1,0 +1,88 @@
+import type { Context } from "grammy";
+import type { Message } from "grammy/types";
+import { markUndeliverable } from "../../engine/chats.ts";
+import type { Caller, CommandContext, CommandSpec, Services } from "../../engine/command.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { permanentRefusal, type SendOptions, sendReply } from "./delivery.ts";
+import type { GuidedInputs } from "./guided.ts";
+
+export interface RouterDeps {
+  services: Services;
+  commands: readonly CommandSpec[];
+  /** The bot's username, known once getMe has answered. */
+  username: () => string;
+}
+
+/** One message or button press being answered, with who sent it and where. */
+export interface Request {
+  ctx: Context;
+  deps: RouterDeps;
+  flows: GuidedInputs;
+  chatId: number;
+  userId: number;
+  group: boolean;
+  /** In groups, answers reply to this message so the thread stays readable. */
+  replyTo?: number;
+  command: CommandContext;
+}
+
+export const chatKey = (chatId: number) => `telegram:${chatId}`;
+
+export function requestOf(ctx: Context, deps: RouterDeps, flows: GuidedInputs): Request | undefined {
+  const { chat, from } = ctx;
+  if (!chat || !from || chat.type === "channel") return undefined;
+  const group = chat.type !== "private";
+  const caller: Caller = {
+    platform: "telegram",
+    userId: `telegram:${from.id}`,
+    displayName: from.first_name,
+    chatId: chatKey(chat.id),
+    chatKind: group ? "group" : "private",
+    canManage: () => isChatAdmin(ctx, chat.id, from.id),
+  };
+  const replyTo = group ? (ctx.message ?? ctx.callbackQuery?.message)?.message_id : undefined;
+  return {
+    ctx,
+    deps,
+    flows,
+    chatId: chat.id,
+    userId: from.id,
+    group,
+    ...(replyTo === undefined ? {} : { replyTo }),
+    command: {
+      caller,
+      services: deps.services,
+      commands: deps.commands,
+      requestId: String(ctx.update.update_id),
+    },
+  };
+}
+
+async function isChatAdmin(ctx: Context, chatId: number, userId: number): Promise<boolean> {
+  // An anonymous admin writes as the group itself.
+  if (ctx.message?.sender_chat?.id === chatId) return true;
+  const member = await ctx.api.getChatMember(chatId, userId);
+  return member.status === "creator" || member.status === "administrator";
+}
+
+export const replyOptions = (request: Request): SendOptions =>
+  request.replyTo === undefined ? {} : { replyTo: request.replyTo };
+
+/** Sends, recording a permanent refusal (blocked, removed) instead of throwing; undefined then. */
+export async function trySend(
+  request: Request,
+  chatId: number,
+  content: Reply,
+  options: SendOptions = {},
+): Promise<Message.TextMessage[] | undefined> {
+  const { services } = request.deps;
+  try {
+    return await sendReply(request.ctx.api, chatId, content, options);
+  } catch (error) {
+    const reason = permanentRefusal(error);
+    if (!reason) throw error;
+    services.logger.info({ chat: chatKey(chatId), reason }, "telegram chat undeliverable");
+    await markUndeliverable(services.store, services.clock, chatKey(chatId), reason);
+    return undefined;
+  }
+}

@@ -1,0 +1,267 @@
+import { Composer, type Context, InlineKeyboard } from "grammy";
+import type { Message } from "grammy/types";
+import { markDeliverable, markUndeliverable } from "../../engine/chats.ts";
+import { isGroup, type Services } from "../../engine/command.ts";
+import {
+  errorReply,
+  execute,
+  findCommand,
+  type Outcome,
+  type Resolved,
+  resolveText,
+  validateInput,
+} from "../../engine/dispatch.ts";
+import { UserError } from "../../engine/errors.ts";
+import { paragraph, type Reply, reply } from "../../engine/reply.ts";
+import { parseTextCommand, type TextCommand } from "../../engine/textCommand.ts";
+import { describeApiError } from "./delivery.ts";
+import {
+  applyAnswer,
+  completed,
+  type Flow,
+  firstInvalidOption,
+  GuidedInputs,
+  nextQuestion,
+  type Question,
+} from "./guided.ts";
+import { deliverPrivately, privateOnly } from "./privacy.ts";
+import { renderHtml } from "./render.ts";
+import { chatKey, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
+
+/** Routes text messages to commands, button presses to guided input, and tracks membership. */
+export function updateRouter(deps: RouterDeps): Composer<Context> {
+  const flows = new GuidedInputs(deps.services.clock);
+  const router = new Composer<Context>();
+  router.on("my_chat_member", (ctx) => onMembership(ctx, deps.services));
+  router.on("message:text", async (ctx) => {
+    const request = requestOf(ctx, deps, flows);
+    if (request) await onText(request, ctx.message);
+  });
+  router.on("callback_query:data", async (ctx) => {
+    const request = requestOf(ctx, deps, flows);
+    if (request) await onButton(request, ctx.callbackQuery.data);
+    else await ctx.answerCallbackQuery();
+  });
+  return router;
+}
+
+async function onMembership(ctx: Context, services: Services): Promise<void> {
+  const update = ctx.myChatMember;
+  if (!update) return;
+  const key = chatKey(update.chat.id);
+  const { status } = update.new_chat_member;
+  if (status === "kicked" || status === "left") {
+    const reason =
+      update.chat.type === "private" ? "the user blocked the bot" : "the bot was removed from this chat";
+    await markUndeliverable(services.store, services.clock, key, reason);
+  } else {
+    await markDeliverable(services.store, key);
+  }
+}
+
+async function onText(request: Request, message: Message.TextMessage): Promise<void> {
+  const { deps, flows } = request;
+  // Hearing from a chat means the bot can post there again.
+  await markDeliverable(deps.services.store, chatKey(request.chatId));
+  const parsed = parseTextCommand(message.text);
+  // In groups `/help@OtherBot` is for another bot.
+  if (parsed?.mention && parsed.mention.toLowerCase() !== deps.username().toLowerCase()) return;
+  const flow = flows.current(request.chatId, request.userId);
+  const addressed = !request.group || parsed?.mention !== undefined;
+  if (parsed?.name === "start" && addressed) return onStart(request, parsed.rest);
+  if (parsed?.name === "cancel" && (addressed || flow)) return onCancel(request, flow);
+  // In a group a bare `/name` that is not ours is most likely another bot's command.
+  if (parsed && !addressed && !findCommand(deps.commands, parsed.name)) return;
+  if (parsed) {
+    if (flow) flows.end(flow);
+    return runCommand(request, parsed);
+  }
+  // Groups in privacy mode only show the bot replies to its own messages; answers must be one.
+  if (flow && (!request.group || message.reply_to_message?.message_id === flow.promptMessageId)) {
+    return onTyped(request, flow, message.text);
+  }
+  // In a private chat plain text is a question, as in the console.
+  if (!request.group) return runCommand(request, { name: "ask", rest: message.text.trim() });
+}
+
+async function runCommand(request: Request, parsed: TextCommand): Promise<void> {
+  const { deps, flows } = request;
+  const spec = findCommand(deps.commands, parsed.name);
+  if (spec && isGroup(spec) && parsed.rest === "" && !spec.defaultSubcommand) {
+    return proceed(request, flows.begin(request.chatId, request.userId, { kind: "group", group: spec }, {}));
+  }
+  let resolved: Resolved;
+  try {
+    resolved = resolveText(parsed, deps.commands);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const outcome = { ok: false, command: parsed.name, reply: errorReply(error.message, error.usage) };
+    return answer(request, outcome);
+  }
+  const { leaf, path, raw } = resolved;
+  if (leaf.personal && request.group) return privateOnly(request, path);
+  const validation = validateInput(leaf, raw);
+  if (!validation.ok && validation.missing.length > 0 && firstInvalidOption(leaf, raw) === undefined) {
+    return ask(request, flows.begin(request.chatId, request.userId, { kind: "leaf", leaf, path }, raw));
+  }
+  return answer(request, await execute(resolved, request.command));
+}
+
+/** Runs the command once its flow is complete, or asks the next question. */
+async function proceed(request: Request, flow: Flow): Promise<void> {
+  const { target } = flow;
+  if (target.kind === "leaf" && target.leaf.personal && request.group) {
+    request.flows.end(flow);
+    return privateOnly(request, target.path);
+  }
+  const resolved = completed(flow);
+  if (!resolved) return ask(request, flow);
+  request.flows.end(flow);
+  return answer(request, await execute(resolved, request.command));
+}
+
+async function answer(request: Request, outcome: Outcome): Promise<void> {
+  const { logger } = request.deps.services;
+  logger.info(
+    { updateId: request.ctx.update.update_id, command: outcome.command, ok: outcome.ok },
+    "telegram command handled",
+  );
+  if (request.group && outcome.reply.private)
+    return deliverPrivately(request, outcome.reply, outcome.command);
+  await trySend(request, request.chatId, outcome.reply, replyOptions(request));
+}
+
+// --- /start and /cancel ------------------------------------------------------------------------
+
+const START_PAYLOAD = /^[a-z0-9_]+(-[a-z0-9_]+)?$/;
+
+async function onStart(request: Request, payload: string): Promise<void> {
+  // `/start score-add` arrives from a "continue in private chat" link: run that command here.
+  if (!request.group && START_PAYLOAD.test(payload)) {
+    const parsed = parseTextCommand(`/${payload.replace("-", " ")}`);
+    if (parsed && findCommand(request.deps.commands, parsed.name)) return runCommand(request, parsed);
+  }
+  await trySend(request, request.chatId, welcome(), replyOptions(request));
+}
+
+function welcome(): Reply {
+  return reply({
+    title: "Welcome to Stepwise",
+    blocks: [
+      paragraph(
+        "I help international medical graduates plan the USMLE and a US residency, with a focus on internal medicine-psychiatry (med-psych).",
+      ),
+      paragraph("Ask me anything in your own words, or send /help to see the commands."),
+      paragraph("I am not official USMLE or NRMP information, and never medical advice: /about says more."),
+    ],
+  });
+}
+
+async function onCancel(request: Request, flow: Flow | undefined): Promise<void> {
+  if (!flow) {
+    await trySend(request, request.chatId, reply({ blocks: [paragraph("There is nothing to cancel.")] }));
+    return;
+  }
+  request.flows.end(flow);
+  await closePrompt(request, flow, nextQuestion(flow), "Cancelled: nothing was changed.");
+  await trySend(
+    request,
+    request.chatId,
+    reply({ blocks: [paragraph("Cancelled: nothing was changed.")] }),
+    replyOptions(request),
+  );
+}
+
+// --- Guided input --------------------------------------------------------------------------------
+
+const BUTTON_DATA = /^g:([a-z0-9]+):(\d+):(x|\d+)$/;
+const CHOICES_PER_ROW = 3;
+const STALE = "This question isn't yours, or it is no longer open. Send the command to start again.";
+
+/** Sends the flow's next question, with a button per choice and a Cancel button. */
+async function ask(request: Request, flow: Flow, problem?: string): Promise<void> {
+  const question = nextQuestion(flow);
+  if (!question) return proceed(request, flow);
+  flow.asked += 1;
+  request.flows.touch(flow);
+  const keyboard = new InlineKeyboard();
+  question.choices?.forEach((choice, i) => {
+    if (i > 0 && i % CHOICES_PER_ROW === 0) keyboard.row();
+    keyboard.text(buttonLabel(choice), `g:${flow.id}:${flow.asked}:${i}`);
+  });
+  keyboard.row().text("Cancel", `g:${flow.id}:${flow.asked}:x`);
+  const content = questionReply(question, instructionFor(question, request.group), problem);
+  const sent = await trySend(request, request.chatId, content, { ...replyOptions(request), keyboard });
+  if (sent) flow.promptMessageId = sent.at(-1)?.message_id;
+  else request.flows.end(flow);
+}
+
+function instructionFor(question: Question, group: boolean): string {
+  if (question.choices) return "Tap one of the buttons.";
+  // In privacy mode a group only shows the bot replies to its own messages.
+  return group
+    ? `${question.expects} Reply to this message so I can see your answer.`
+    : `${question.expects}`;
+}
+
+function questionReply(question: Question, last: string, problem?: string): Reply {
+  const blocks = [paragraph(question.prompt), paragraph(last)];
+  if (problem) blocks.unshift(paragraph(problem));
+  return reply({ title: question.title, blocks });
+}
+
+const buttonLabel = (choice: string) => choice.replaceAll("_", " ");
+
+async function onButton(request: Request, data: string): Promise<void> {
+  const { ctx, flows } = request;
+  const match = BUTTON_DATA.exec(data);
+  const flow = flows.current(request.chatId, request.userId);
+  const question = flow && nextQuestion(flow);
+  if (!match || !flow || !question || flow.id !== match[1] || flow.asked !== Number(match[2])) {
+    await ctx.answerCallbackQuery({ text: STALE, show_alert: true });
+    return;
+  }
+  if (match[3] === "x") {
+    flows.end(flow);
+    await ctx.answerCallbackQuery({ text: "Cancelled" });
+    await closePrompt(request, flow, question, "Cancelled: nothing was changed.");
+    return;
+  }
+  const choice = question.choices?.[Number(match[3])];
+  const result = choice === undefined ? undefined : applyAnswer(flow, choice);
+  if (!result?.ok) {
+    await ctx.answerCallbackQuery({ text: result?.message ?? STALE, show_alert: true });
+    return;
+  }
+  await ctx.answerCallbackQuery();
+  await closePrompt(request, flow, question, `✓ ${buttonLabel(result.value)}`);
+  await proceed(request, flow);
+}
+
+async function onTyped(request: Request, flow: Flow, text: string): Promise<void> {
+  const question = nextQuestion(flow);
+  if (!question) return proceed(request, flow);
+  const result = applyAnswer(flow, text);
+  if (!result.ok) {
+    // The old question closes and a fresh one opens, so only one set of buttons is ever live.
+    await closePrompt(request, flow, question, "✗ Not accepted, see below.");
+    return ask(request, flow, `That answer doesn't fit: ${result.message}`);
+  }
+  await closePrompt(request, flow, question, `✓ ${result.value}`);
+  await proceed(request, flow);
+}
+
+/** Replaces a question's buttons with what became of it. Cosmetic: a failure is only logged. */
+async function closePrompt(request: Request, flow: Flow, question: Question | undefined, outcome: string) {
+  if (flow.promptMessageId === undefined || !question) return;
+  const [html] = renderHtml(questionReply(question, outcome));
+  if (!html) return;
+  try {
+    await request.ctx.api.editMessageText(request.chatId, flow.promptMessageId, html, { parse_mode: "HTML" });
+  } catch (error) {
+    request.deps.services.logger.warn(
+      { updateId: request.ctx.update.update_id, err: describeApiError(error) },
+      "could not close a guided question",
+    );
+  }
+}

@@ -1,0 +1,190 @@
+import type { Chat, User } from "grammy/types";
+import { z } from "zod";
+import { commands as registry } from "../../../commands/index.ts";
+import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
+import {
+  type CommandSpec,
+  defineCommand,
+  defineCommandGroup,
+  type Services,
+} from "../../../src/engine/command.ts";
+import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
+import { fields, paragraph, reply } from "../../../src/engine/reply.ts";
+import { MemoryStore } from "../../../src/store/memory.ts";
+import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
+import { testContext } from "../../helpers.ts";
+
+export interface LogEntry {
+  level: keyof Logger;
+  obj: Record<string, unknown>;
+  msg?: string;
+}
+
+/** A logger that keeps what it is told, so tests can see what the adapter reported. */
+export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: keyof Logger) =>
+    (obj: object, msg?: string): void => {
+      entries.push({ level, obj: obj as Record<string, unknown>, ...(msg === undefined ? {} : { msg }) });
+    };
+  return { logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") }, entries };
+}
+
+export interface Harness {
+  fake: FakeTelegram;
+  adapter: PlatformAdapter;
+  services: Services;
+  logs: LogEntry[];
+  /** A user writes; resolves with the bot's next message in that chat. */
+  say(user: User, chat: Chat, text: string, options?: { replyTo?: BotMessage }): Promise<BotMessage>;
+  /** Resolves once the adapter has logged the command of this update as handled. */
+  handled(updateId: number): Promise<LogEntry>;
+  stop(): Promise<void>;
+}
+
+/** The real adapter, started against a fresh fake Bot API, over the real knowledge base. */
+export async function startTelegram(
+  options: {
+    commands?: readonly CommandSpec[];
+    fake?: FakeTelegramOptions;
+    services?: Partial<Services>;
+  } = {},
+): Promise<Harness> {
+  const fake = new FakeTelegram(options.fake);
+  const apiRoot = await fake.start();
+  const { logger, entries } = recordingLogger();
+  const base = await testContext();
+  const services: Services = { ...base.services, logger, store: new MemoryStore(), ...options.services };
+  const adapter = createTelegramAdapter({
+    token: fake.token,
+    apiRoot,
+    services,
+    commands: options.commands ?? registry,
+  });
+  await adapter.start();
+  return {
+    fake,
+    adapter,
+    services,
+    logs: entries,
+    async say(user, chat, text, sayOptions = {}) {
+      const seen = fake.messagesIn(chat.id).length;
+      fake.userSays(user, chat, text, sayOptions.replyTo ? { replyTo: sayOptions.replyTo.message } : {});
+      return fake.nextMessage(chat.id, seen);
+    },
+    handled(updateId) {
+      return fake.waitFor(() =>
+        entries.find((e) => e.msg === "telegram command handled" && e.obj.updateId === updateId),
+      );
+    },
+    async stop() {
+      await adapter.stop();
+      await fake.stop();
+    },
+  };
+}
+
+/** A gate a test opens when it wants a slow command to finish. */
+export class Gate {
+  private opened!: () => void;
+  readonly passed = new Promise<void>((resolve) => {
+    this.opened = resolve;
+  });
+  open(): void {
+    this.opened();
+  }
+}
+
+export const gates: { slow: Gate } = { slow: new Gate() };
+
+/** A registry for tests: option kinds the real commands may not have yet, in this branch. */
+export const testCommands: readonly CommandSpec[] = [
+  defineCommand({
+    name: "checkin",
+    description: "Record how a study day went",
+    options: z.object({
+      step1: z.enum(["pass", "fail", "not_taken"]).describe("Your Step 1 result"),
+      hours: z.number().int().min(1).max(16).describe("Hours studied that day"),
+      day: z.iso.date().describe("The day it was"),
+      note: z.string().max(100).optional().describe("Anything to add"),
+    }),
+    run(input) {
+      return reply({
+        title: "Check-in saved",
+        blocks: [fields({ "Step 1": input.step1, Hours: String(input.hours), Day: input.day })],
+        data: input,
+      });
+    },
+  }),
+  defineCommand({
+    name: "mystatus",
+    description: "Show your stored Step 2 CK score",
+    options: z.object({}),
+    personal: true,
+    run(_input, { caller, services }) {
+      const score = services.store.read().users[caller.userId]?.profile.step2ck_score;
+      return reply({
+        title: "Your status",
+        blocks: [paragraph(score === undefined ? "No score stored." : `Step 2 CK score: ${score}`)],
+        private: true,
+        data: { score },
+      });
+    },
+  }),
+  defineCommand({
+    name: "groupsetting",
+    description: "Change a setting of this group",
+    options: z.object({}),
+    manage: true,
+    run() {
+      return reply({ blocks: [paragraph("Group setting saved.")] });
+    },
+  }),
+  defineCommand({
+    name: "repeat",
+    description: "Repeat a text a number of times",
+    options: z.object({
+      times: z.number().int().min(1).max(2000).describe("How many times"),
+      text: z.string().max(500).describe("The text to repeat"),
+      spaced: z.boolean().optional().describe("One paragraph per repetition"),
+    }),
+    run({ times, text, spaced }) {
+      const copies = Array.from({ length: times }, () => text);
+      return reply({
+        title: text,
+        blocks: spaced ? copies.map((copy) => paragraph(copy)) : [paragraph(copies.join(""))],
+        footer: {
+          sources: [{ title: text, url: `https://example.org/?q=${encodeURIComponent(text)}&x="1"` }],
+        },
+      });
+    },
+  }),
+  defineCommand({
+    name: "slow",
+    description: "Answers when the test says so",
+    options: z.object({}),
+    async run() {
+      await gates.slow.passed;
+      return reply({ blocks: [paragraph("Slow answer.")] });
+    },
+  }),
+  defineCommandGroup({
+    name: "demo",
+    description: "Try subcommands",
+    subcommands: [
+      defineCommand({
+        name: "one",
+        description: "The first one",
+        options: z.object({}),
+        run: () => reply({ blocks: [paragraph("Demo one ran.")] }),
+      }),
+      defineCommand({
+        name: "two",
+        description: "The second one",
+        options: z.object({ level: z.enum(["low", "high"]).describe("How much") }),
+        run: ({ level }) => reply({ blocks: [paragraph(`Demo two ran at ${level}.`)] }),
+      }),
+    ],
+  }),
+];
