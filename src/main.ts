@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { commands } from "../commands/index.ts";
 import { runConsole } from "./adapters/console/index.ts";
+import { createDiscordAdapter } from "./adapters/discord/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
@@ -31,6 +32,17 @@ async function main(): Promise<void> {
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
   const adapters: PlatformAdapter[] = [];
+  if (config.DISCORD_TOKEN) {
+    adapters.push(
+      createDiscordAdapter({
+        token: config.DISCORD_TOKEN,
+        apiUrl: config.DISCORD_API_URL,
+        guildId: config.DISCORD_GUILD_ID,
+        services,
+        commands,
+      }),
+    );
+  }
   for (const adapter of adapters) await adapter.start();
 
   if (useConsole) {

@@ -43,6 +43,8 @@ export const DATA_VERSION = 1;
 export const dataSchema = z.object({
   version: z.literal(DATA_VERSION),
   users: z.record(z.string(), userRecordSchema).default({}),
+  /** Small bookkeeping values, e.g. the hash of the commands last registered on Discord. */
+  meta: z.record(z.string(), z.string()).default({}),
 });
 export type Data = z.infer<typeof dataSchema>;
 
