@@ -8,7 +8,7 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
   type REST,
-  type RESTPutAPIApplicationCommandsJSONBody,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from "discord.js";
 import { type CommandSpec, isGroup, type LeafCommand } from "../../engine/command.ts";
@@ -16,8 +16,9 @@ import { describeOptions, type OptionMeta, placeholderOf } from "../../engine/op
 import type { Logger, Store } from "../../engine/ports.ts";
 import { suggesters } from "./autocomplete.ts";
 
-export type CommandsBody = RESTPutAPIApplicationCommandsJSONBody;
-type SlashCommand = CommandsBody[number];
+/** A chat-input (slash) command as the registration PUT carries it. */
+export type SlashCommand = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type CommandsBody = SlashCommand[];
 
 const OPTION_TYPES = {
   string: ApplicationCommandOptionType.String,

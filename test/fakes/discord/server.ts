@@ -64,6 +64,10 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   /** Frames the client sent on the gateway, in order (IDENTIFY, RESUME, heartbeats...). */
   readonly frames: GatewayFrame[] = [];
+  /** The URL (path and query) of each gateway connection, in order. */
+  readonly connections: string[] = [];
+  /** Close codes of gateway connections the client closed or lost. */
+  readonly closes: number[] = [];
   /** Turn off to make the connection a zombie: heartbeats go unanswered. */
   ackHeartbeats = true;
   private readonly heartbeatIntervalMs: number;
@@ -80,7 +84,10 @@ export class FakeDiscord {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.gateway = new WebSocketServer({ server: this.http });
-    this.gateway.on("connection", (socket) => this.onConnection(socket));
+    this.gateway.on("connection", (socket, request) => {
+      this.connections.push(request.url ?? "/");
+      this.onConnection(socket);
+    });
   }
 
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
@@ -117,9 +124,24 @@ export class FakeDiscord {
     return this.waitFor("request", this.requests, match, timeoutMs);
   }
 
+  /** Resolves once `count` matching requests have been made, with all of them. */
+  async waitForRequests(
+    match: (request: RecordedRequest) => boolean,
+    count: number,
+    timeoutMs = 5000,
+  ): Promise<RecordedRequest[]> {
+    await this.waitForRequest(() => this.requests.filter(match).length >= count, timeoutMs);
+    return this.requests.filter(match);
+  }
+
   /** Resolves with the first gateway frame from the client that matches. */
   waitForFrame(match: (frame: GatewayFrame) => boolean, timeoutMs = 5000): Promise<GatewayFrame> {
     return this.waitFor("frame", this.frames, match, timeoutMs);
+  }
+
+  /** Resolves when a gateway connection has closed with this code (1000: the client shut down). */
+  waitForClose(code: number, timeoutMs = 5000): Promise<number> {
+    return this.waitFor("close", this.closes, (c) => c === code, timeoutMs);
   }
 
   /** Requests made for one interaction (its callback and webhook calls), in order. */
@@ -203,6 +225,10 @@ export class FakeDiscord {
       this.frames.push(frame);
       this.onFrame(socket, frame);
       this.events.emit("frame", frame);
+    });
+    socket.on("close", (code) => {
+      this.closes.push(code);
+      this.events.emit("close", code);
     });
   }
 
