@@ -97,9 +97,14 @@ export function slashCommand(spec: CommandSpec): SlashCommand {
   };
 }
 
-/** The body of the bulk-overwrite PUT: every command of the registry. */
-export function commandsBody(commands: readonly CommandSpec[]): CommandsBody {
-  return commands.map(slashCommand);
+/**
+ * The body of the bulk-overwrite PUT: every command of the registry. Contexts and installation
+ * types apply to global commands only, so a server's copy leaves them out.
+ */
+export function commandsBody(commands: readonly CommandSpec[], guildId?: string): CommandsBody {
+  const body = commands.map(slashCommand);
+  if (!guildId) return body;
+  return body.map(({ contexts: _contexts, integration_types: _types, ...command }) => command);
 }
 
 export interface RegisterTarget {
@@ -138,7 +143,7 @@ export async function syncCommands(
   store: Store,
   logger: Logger,
 ): Promise<boolean> {
-  const body = commandsBody(commands);
+  const body = commandsBody(commands, target.guildId);
   const hash = commandsHash(target, body);
   if (store.read().meta[HASH_KEY] === hash) {
     logger.debug({ commands: body.length }, "discord commands unchanged, not registering");

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const rest = new REST(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}).setToken(token);
   try {
     const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-    const body = commandsBody(commands);
+    const body = commandsBody(commands, guildId);
     await registerCommands({ rest, applicationId: application.id, guildId }, body);
     const names = body.map((command) => `/${command.name}`).join(", ");
     const where = guildId ? `to server ${guildId}` : "globally";

@@ -7,15 +7,13 @@ import {
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
 import { LIMITS, renderReply } from "../../../src/adapters/discord/render.ts";
 import { defineCommand, defineCommandGroup } from "../../../src/engine/command.ts";
 import { UserError } from "../../../src/engine/errors.ts";
 import type { PlatformAdapter } from "../../../src/engine/ports.ts";
 import { paragraph, reply } from "../../../src/engine/reply.ts";
-import { FakeDiscord } from "../../fakes/discord/server.ts";
-import { testContext } from "../../helpers.ts";
-import { recordingLogger } from "./logger.ts";
+import type { FakeDiscord } from "../../fakes/discord/server.ts";
+import { recordingLogger, startBot } from "./harness.ts";
 
 // Commands made for these tests: slow ones, one that fails, a long one, and a group with a managing subcommand.
 const DEFER_AFTER_MS = 100;
@@ -105,25 +103,17 @@ const testCommands = [
 describe("Discord adapter behaviour, against a fake Discord", () => {
   let fake: FakeDiscord;
   let adapter: PlatformAdapter;
+  let stop: () => Promise<void>;
   const logger = recordingLogger();
 
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    const { services } = await testContext({ logger });
-    adapter = createDiscordAdapter({
-      token: fake.token,
-      apiUrl: fake.apiUrl,
-      services,
+    ({ fake, adapter, stop } = await startBot({
+      logger,
       commands: testCommands,
       deferAfterMs: DEFER_AFTER_MS,
-    });
-    await adapter.start();
+    }));
   });
-
-  afterAll(async () => {
-    await adapter.stop();
-    await fake.stop();
-  });
+  afterAll(() => stop());
 
   it("GIVEN a command that takes long THEN it defers first, then edits the original message", async () => {
     const { requests } = await fake.runCommand("slow");

@@ -17,10 +17,10 @@ import type { PlatformAdapter } from "../../../src/engine/ports.ts";
 import { paragraph, reply } from "../../../src/engine/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { slashFromLine } from "../../fakes/discord/commandLine.ts";
-import { FakeDiscord, type RecordedRequest } from "../../fakes/discord/server.ts";
+import type { FakeDiscord, RecordedRequest } from "../../fakes/discord/server.ts";
 import { sampleCommands } from "../../fixtures/sampleCommands.ts";
 import { testContext } from "../../helpers.ts";
-import { recordingLogger } from "./logger.ts";
+import { recordingLogger, startBot } from "./harness.ts";
 
 /** The message an interaction was answered with: the callback's data, or the edit of a deferral. */
 function answerOf(requests: RecordedRequest[]) {
@@ -36,19 +36,13 @@ function answerOf(requests: RecordedRequest[]) {
 describe("Discord adapter with the real registry, against a fake Discord", () => {
   let fake: FakeDiscord;
   let adapter: PlatformAdapter;
+  let stop: () => Promise<void>;
   const logger = recordingLogger();
 
   beforeAll(async () => {
-    fake = await FakeDiscord.start();
-    const { services } = await testContext({ logger });
-    adapter = createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands });
-    await adapter.start();
+    ({ fake, adapter, stop } = await startBot({ logger }));
   });
-
-  afterAll(async () => {
-    await adapter.stop();
-    await fake.stop();
-  });
+  afterAll(() => stop());
 
   it("GIVEN a valid token THEN it fetches the gateway with it and identifies with the Guilds intent only", () => {
     const gateway = fake.requests.find((r) => r.path === "/gateway/bot");

@@ -1,29 +1,18 @@
 import { GatewayOpcodes } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../../commands/index.ts";
-import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
-import type { PlatformAdapter } from "../../../src/engine/ports.ts";
-import { FakeDiscord } from "../../fakes/discord/server.ts";
-import { testContext } from "../../helpers.ts";
-import { recordingLogger } from "./logger.ts";
+import type { FakeDiscord } from "../../fakes/discord/server.ts";
+import { recordingLogger, startBot } from "./harness.ts";
 
 describe("Discord gateway connection, against a fake Discord", () => {
   let fake: FakeDiscord;
-  let adapter: PlatformAdapter;
+  let stop: () => Promise<void>;
   const logger = recordingLogger();
 
   beforeAll(async () => {
     // A short heartbeat so a missing acknowledgement shows within a second.
-    fake = await FakeDiscord.start({ heartbeatIntervalMs: 250 });
-    const { services } = await testContext({ logger });
-    adapter = createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands });
-    await adapter.start();
+    ({ fake, stop } = await startBot({ logger, heartbeatIntervalMs: 250 }));
   });
-
-  afterAll(async () => {
-    await adapter.stop();
-    await fake.stop();
-  });
+  afterAll(() => stop());
 
   it("GIVEN a zombie connection (heartbeats no longer acknowledged) THEN the client resumes its session and keeps answering", async () => {
     await fake.waitForFrame((f) => f.op === GatewayOpcodes.Heartbeat);

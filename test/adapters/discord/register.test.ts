@@ -249,7 +249,8 @@ describe("Discord registration against a fake Discord", () => {
     expect(puts().map((r) => r.path)).toEqual([
       `/applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`,
     ]);
-    expect(puts()[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsBody(commands))));
+    expect(puts()[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsBody(commands, fake.world.guildId))));
+    expect(puts()[0]?.body[0]).not.toHaveProperty("contexts");
   });
 
   it("GIVEN `npm run register` with a wrong token THEN it says how to fix it", async () => {
