@@ -4,6 +4,7 @@ import {
   Events,
   GatewayIntentBits,
   type Interaction,
+  type InteractionReplyOptions,
   MessageFlags,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
@@ -12,7 +13,7 @@ import type { CommandSpec, Services } from "../../engine/command.ts";
 import type { PlatformAdapter } from "../../engine/ports.ts";
 import type { Reply } from "../../engine/reply.ts";
 import { deliveryError, startError } from "./errors.ts";
-import { handleAutocomplete, handleChatInput } from "./interactions.ts";
+import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
 import { syncCommands } from "./register.ts";
 import { renderReply } from "./render.ts";
 
@@ -52,13 +53,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
         await handleAutocomplete(interaction, services);
       } else if (interaction.isChatInputCommand()) {
         if (!stopping) await handleChatInput(interaction, { services, commands, deferAfterMs });
-        else await interaction.reply({ content: STOPPING_MESSAGE, flags: MessageFlags.Ephemeral });
+        else
+          await interaction.reply({
+            content: STOPPING_MESSAGE,
+            flags: MessageFlags.Ephemeral,
+            allowedMentions: NO_MENTIONS,
+          });
       }
     } catch (error) {
       logger.error({ err: error, interactionId: interaction.id }, "discord interaction failed");
       if (!interaction.isChatInputCommand()) return;
       const content = `Something went wrong on our side (reference ${interaction.id}). Please try again; if it keeps happening, report the reference.`;
-      const answer = { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+      const answer: InteractionReplyOptions = {
+        content,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      };
       try {
         if (interaction.deferred || interaction.replied) await interaction.followUp(answer);
         else await interaction.reply(answer);
@@ -115,7 +125,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
       // Chats are recorded as "discord:<channel id>"; a bare channel id is accepted too.
       const channelId = chatId.replace(/^discord:/, "");
       for (const message of renderReply(reply)) {
-        const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: { parse: [] } };
+        const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
         try {
           await client.rest.post(Routes.channelMessages(channelId), { body });
         } catch (error) {

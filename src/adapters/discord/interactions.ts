@@ -29,7 +29,7 @@ export interface InteractionDeps {
 }
 
 /** Nothing the bot sends may ping anyone, whatever text it echoes. */
-const NO_MENTIONS = { parse: [] };
+export const NO_MENTIONS = { parse: [] };
 
 const toReplyOptions = (message: RenderedMessage, ephemeral: boolean): InteractionReplyOptions => ({
   ...message,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   ApplicationCommandOptionType,
+  GatewayDispatchEvents,
   InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
@@ -12,6 +13,7 @@ import { defineCommand, defineCommandGroup } from "../../../src/engine/command.t
 import { UserError } from "../../../src/engine/errors.ts";
 import type { PlatformAdapter } from "../../../src/engine/ports.ts";
 import { paragraph, reply } from "../../../src/engine/reply.ts";
+import { commandInteraction } from "../../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../../fakes/discord/server.ts";
 import { recordingLogger, startBot } from "./harness.ts";
 
@@ -155,6 +157,29 @@ describe("Discord adapter behaviour, against a fake Discord", () => {
     expect(answer.content).toContain(`reference ${id}`);
     const logged = logger.lines.find((line) => line.level === "error" && line.obj.requestId === id);
     expect(String(logged?.obj.err)).toContain("database on fire");
+  });
+
+  it("GIVEN Discord rejects an answer THEN it is logged with the interaction id and the user still gets a private reply quoting it", async () => {
+    fake.failNextCallback({ status: 400, code: 50035, message: "Invalid Form Body" });
+    const payload = commandInteraction(fake.world, "club", [
+      { name: "show", type: ApplicationCommandOptionType.Subcommand, options: [] },
+    ]);
+    fake.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    const [rejected, retried] = await fake.waitForRequests(
+      (r) => r.path.endsWith(`/${payload.token}/callback`),
+      2,
+    );
+    expect(rejected?.status).toBe(400);
+    expect(retried?.status).toBe(204);
+    expect(retried?.body.data).toMatchObject({
+      flags: MessageFlags.Ephemeral,
+      allowed_mentions: { parse: [] },
+    });
+    expect(retried?.body.data.content).toContain(`reference ${payload.id}`);
+    const logged = logger.lines.find(
+      (line) => line.level === "error" && line.obj.interactionId === payload.id,
+    );
+    expect(String(logged?.obj.err)).toContain("Invalid Form Body");
   });
 
   it("GIVEN a reply longer than one message THEN it is split into follow-ups, each within Discord's limits", async () => {

@@ -33,6 +33,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The status the fake answered with. */
+  status?: number;
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are arbitrary JSON the tests inspect
   body: any;
 }
@@ -73,6 +75,7 @@ export class FakeDiscord {
   private readonly heartbeatIntervalMs: number;
   private readonly events = new EventEmitter();
   private readonly channelErrors = new Map<string, ApiError>();
+  private nextCallbackError: ApiError | undefined;
   private readonly sessions = new Map<string, { seq: number }>();
   private readonly http: Server;
   private readonly gateway: WebSocketServer;
@@ -109,6 +112,11 @@ export class FakeDiscord {
   /** Makes posts to this channel fail with a Discord error (e.g. 10003 Unknown Channel). */
   failChannel(channelId: string, error: ApiError): void {
     this.channelErrors.set(channelId, error);
+  }
+
+  /** Makes the next interaction callback fail with a Discord error; the ones after succeed. */
+  failNextCallback(error: ApiError): void {
+    this.nextCallbackError = error;
   }
 
   /** Sends a dispatch event (op 0) on the current gateway connection. */
@@ -296,6 +304,7 @@ export class FakeDiscord {
     const [status, body] = url.pathname.startsWith(API_PREFIX)
       ? this.route(request)
       : [404, { message: "404: Not Found", code: 0 }];
+    request.status = status;
     res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
     res.end(body === undefined ? undefined : JSON.stringify(body));
     this.events.emit("request", request);
@@ -306,7 +315,11 @@ export class FakeDiscord {
     const { world } = this;
     const parts = path.split("/").slice(1);
     // Interaction callbacks and webhooks are authorized by their token in the path.
-    if (parts[0] === "interactions" && parts[3] === "callback" && method === "POST") return [204, undefined];
+    if (parts[0] === "interactions" && parts[3] === "callback" && method === "POST") {
+      const error = this.nextCallbackError;
+      this.nextCallbackError = undefined;
+      return error ? [error.status, { message: error.message, code: error.code }] : [204, undefined];
+    }
     if (parts[0] === "webhooks" && parts[1] === world.applicationId) {
       const channelId = world.channelId;
       if (method === "POST" && parts.length === 3)
