@@ -1,6 +1,7 @@
 import type { Readable, Writable } from "node:stream";
 import { commands } from "../commands/index.ts";
 import { consoleSender, runConsole } from "./adapters/console/index.ts";
+import { createDiscordAdapter } from "./adapters/discord/index.ts";
 import { createTelegramAdapter } from "./adapters/telegram/index.ts";
 import type { Config } from "./config.ts";
 import type { Services } from "./engine/command.ts";
@@ -50,6 +51,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   if (config.TELEGRAM_BOT_TOKEN) {
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot } = config;
     adapters.push(createTelegramAdapter({ token, ...(apiRoot ? { apiRoot } : {}), services, commands }));
+  }
+  if (config.DISCORD_TOKEN) {
+    const { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DISCORD_GUILD_ID: guildId } = config;
+    adapters.push(createDiscordAdapter({ token, apiUrl, guildId, services, commands }));
   }
   const started: PlatformAdapter[] = [];
   const closing = new AbortController();

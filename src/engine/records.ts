@@ -89,6 +89,8 @@ export const dataSchema = z.object({
   users: z.record(z.string(), userRecordSchema).default({}),
   subscriptions: z.record(z.string(), subscriptionSchema).default({}),
   chats: z.record(z.string(), chatRecordSchema).default({}),
+  /** Small bookkeeping values, e.g. the hash of the commands last registered on Discord. */
+  meta: z.record(z.string(), z.string()).default({}),
 });
 export type Data = z.infer<typeof dataSchema>;
 

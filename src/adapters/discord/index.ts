@@ -1,0 +1,137 @@
+import { once } from "node:events";
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  type InteractionReplyOptions,
+  MessageFlags,
+  type RESTPostAPIChannelMessageJSONBody,
+  Routes,
+} from "discord.js";
+import type { CommandSpec, Services } from "../../engine/command.ts";
+import type { PlatformAdapter } from "../../engine/ports.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { deliveryError, startError } from "./errors.ts";
+import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
+import { syncCommands } from "./register.ts";
+import { renderReply } from "./render.ts";
+
+export interface DiscordAdapterOptions {
+  /** The bot token from the Developer Portal. */
+  token: string;
+  /** REST base without the version, e.g. a proxy; Discord's own by default. */
+  apiUrl?: string | undefined;
+  /** Register commands to this server only (instant during set-up) instead of globally. */
+  guildId?: string | undefined;
+  services: Services;
+  commands: readonly CommandSpec[];
+  /** How long a command may run before its reply is deferred; Discord waits 3 s for the first answer. */
+  deferAfterMs?: number;
+}
+
+const STOPPING_MESSAGE = "Stepwise is restarting. Please try again in a minute.";
+
+/** The Discord adapter: slash commands in servers and DMs through discord.js. */
+export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAdapter {
+  const { token, apiUrl, guildId, services, commands, deferAfterMs = 1500 } = options;
+  const { logger } = services;
+  const client = new Client({
+    // Slash commands need no privileged intents; Guilds keeps servers and channels known.
+    intents: [GatewayIntentBits.Guilds],
+    rest: apiUrl ? { api: apiUrl } : {},
+    allowedMentions: { parse: [] },
+  });
+  // REST works before login too, so send() is usable as soon as the adapter exists.
+  client.rest.setToken(token);
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  async function handle(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isAutocomplete()) {
+        await handleAutocomplete(interaction, services);
+      } else if (interaction.isChatInputCommand()) {
+        if (!stopping) await handleChatInput(interaction, { services, commands, deferAfterMs });
+        else
+          await interaction.reply({
+            content: STOPPING_MESSAGE,
+            flags: MessageFlags.Ephemeral,
+            allowedMentions: NO_MENTIONS,
+          });
+      }
+    } catch (error) {
+      logger.error({ err: error, interactionId: interaction.id }, "discord interaction failed");
+      if (!interaction.isChatInputCommand()) return;
+      const content = `Something went wrong on our side (reference ${interaction.id}). Please try again; if it keeps happening, report the reference.`;
+      const answer: InteractionReplyOptions = {
+        content,
+        flags: MessageFlags.Ephemeral,
+        allowedMentions: NO_MENTIONS,
+      };
+      try {
+        if (interaction.deferred || interaction.replied) await interaction.followUp(answer);
+        else await interaction.reply(answer);
+      } catch (replyError) {
+        logger.warn({ err: replyError, interactionId: interaction.id }, "discord error reply failed");
+      }
+    }
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const task = handle(interaction);
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  });
+  client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
+  client.on(Events.ShardError, (error, shardId) =>
+    logger.warn({ err: error, shardId }, "discord gateway error"),
+  );
+  client.on(Events.ShardReconnecting, (shardId) => {
+    if (!stopping) logger.warn({ shardId }, "discord gateway reconnecting");
+  });
+  client.on(Events.ShardResume, (shardId, replayed) =>
+    logger.info({ shardId, replayed }, "discord gateway resumed"),
+  );
+
+  return {
+    platform: "discord",
+
+    async start() {
+      const controller = new AbortController();
+      const ready = once(client, Events.ClientReady, { signal: controller.signal });
+      ready.catch(() => undefined);
+      try {
+        await client.login(token);
+        await ready;
+        const applicationId = client.application?.id;
+        if (!applicationId) throw new Error("Discord sent no application id in READY");
+        await syncCommands({ rest: client.rest, applicationId, guildId }, commands, services.store, logger);
+      } catch (error) {
+        controller.abort();
+        await client.destroy();
+        throw startError(error, guildId);
+      }
+      logger.info({ user: client.user?.tag, servers: client.guilds.cache.size }, "discord adapter ready");
+    },
+
+    async stop() {
+      stopping = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await client.destroy();
+    },
+
+    async send(chatId: string, reply: Reply) {
+      // Chats are recorded as "discord:<channel id>"; a bare channel id is accepted too.
+      const channelId = chatId.replace(/^discord:/, "");
+      for (const message of renderReply(reply)) {
+        const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
+        try {
+          await client.rest.post(Routes.channelMessages(channelId), { body });
+        } catch (error) {
+          throw deliveryError(error, channelId);
+        }
+      }
+    },
+  };
+}

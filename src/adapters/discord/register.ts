@@ -1,0 +1,158 @@
+import { createHash } from "node:crypto";
+import {
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandSubcommandOption,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  type REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  Routes,
+} from "discord.js";
+import { type CommandSpec, isGroup, type LeafCommand } from "../../engine/command.ts";
+import { describeOptions, type OptionMeta, placeholderOf } from "../../engine/options.ts";
+import type { Logger, Store } from "../../engine/ports.ts";
+import { suggesters } from "./autocomplete.ts";
+
+/** A chat-input (slash) command as the registration PUT carries it. */
+export type SlashCommand = RESTPostAPIChatInputApplicationCommandsJSONBody;
+export type CommandsBody = SlashCommand[];
+
+const OPTION_TYPES = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  number: ApplicationCommandOptionType.Number,
+  boolean: ApplicationCommandOptionType.Boolean,
+} as const;
+
+/** The Discord option type of an engine option. */
+export const optionTypeOf = (meta: OptionMeta) => OPTION_TYPES[meta.type];
+
+// Discord has no date or time option: the description says how to write the value.
+function descriptionOf(meta: OptionMeta): string {
+  const formatted = meta.type === "string" && !meta.choices && (meta.format || meta.placeholder);
+  const shape = placeholderOf(meta);
+  return formatted && !meta.description.includes(shape) ? `${meta.description} (${shape})` : meta.description;
+}
+
+function slashOption(meta: OptionMeta, autocomplete: boolean): APIApplicationCommandBasicOption {
+  const base = { name: meta.name, description: descriptionOf(meta), required: meta.required };
+  switch (meta.type) {
+    case "boolean":
+      return { ...base, type: ApplicationCommandOptionType.Boolean };
+    case "integer":
+    case "number":
+      return {
+        ...base,
+        type: optionTypeOf(meta) as ApplicationCommandOptionType.Integer,
+        ...(meta.min === undefined ? {} : { min_value: meta.min }),
+        ...(meta.max === undefined ? {} : { max_value: meta.max }),
+      };
+    case "string": {
+      const lengths = {
+        ...(meta.minLength === undefined ? {} : { min_length: meta.minLength }),
+        ...(meta.maxLength === undefined ? {} : { max_length: meta.maxLength }),
+      };
+      const choices = meta.choices?.map((value) => ({ name: value.replaceAll("_", " "), value }));
+      if (choices) return { ...base, ...lengths, type: ApplicationCommandOptionType.String, choices };
+      return { ...base, ...lengths, type: ApplicationCommandOptionType.String, autocomplete };
+    }
+  }
+}
+
+/** A leaf's options as slash options, required ones first (Discord rejects any other order). */
+function slashOptions(path: string, leaf: LeafCommand): APIApplicationCommandBasicOption[] {
+  const metas = describeOptions(leaf.options);
+  const ordered = [...metas.filter((m) => m.required), ...metas.filter((m) => !m.required)];
+  return ordered.map((meta) => slashOption(meta, `${path}.${meta.name}` in suggesters));
+}
+
+/** One registry entry as a slash command; a group's subcommands become Discord subcommands. */
+export function slashCommand(spec: CommandSpec): SlashCommand {
+  const leaves = isGroup(spec) ? spec.subcommands : [spec];
+  const options = isGroup(spec)
+    ? spec.subcommands.map(
+        (leaf): APIApplicationCommandSubcommandOption => ({
+          type: ApplicationCommandOptionType.Subcommand,
+          name: leaf.name,
+          description: leaf.description,
+          options: slashOptions(`${spec.name} ${leaf.name}`, leaf),
+        }),
+      )
+    : slashOptions(spec.name, spec);
+  // Discord sets permissions per command, not per subcommand: one managing subcommand hides the group
+  // from members without Manage Server (each run is checked again anyway).
+  const manage = leaves.some((leaf) => leaf.manage);
+  return {
+    type: ApplicationCommandType.ChatInput,
+    name: spec.name,
+    description: spec.description,
+    options,
+    // Usable in servers and in a DM with the bot.
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    default_member_permissions: manage ? PermissionFlagsBits.ManageGuild.toString() : null,
+  };
+}
+
+/**
+ * The body of the bulk-overwrite PUT: every command of the registry. Contexts and installation
+ * types apply to global commands only, so a server's copy leaves them out.
+ */
+export function commandsBody(commands: readonly CommandSpec[], guildId?: string): CommandsBody {
+  const body = commands.map(slashCommand);
+  if (!guildId) return body;
+  return body.map(({ contexts: _contexts, integration_types: _types, ...command }) => command);
+}
+
+export interface RegisterTarget {
+  rest: REST;
+  applicationId: string;
+  /** Register to this server only (instant), instead of globally. */
+  guildId?: string | undefined;
+}
+
+/** Replaces the application's commands with the registry's, in one PUT. */
+export async function registerCommands(target: RegisterTarget, body: CommandsBody): Promise<void> {
+  const { rest, applicationId, guildId } = target;
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
+  await rest.put(route, { body });
+}
+
+const HASH_KEY = "discord.commands";
+
+/** Identifies what was registered where, so an unchanged set is not sent again. */
+export function commandsHash(target: Omit<RegisterTarget, "rest">, body: CommandsBody): string {
+  const scope = target.guildId ? `guild:${target.guildId}` : "global";
+  return createHash("sha256")
+    .update(JSON.stringify({ application: target.applicationId, scope, body }))
+    .digest("hex");
+}
+
+/**
+ * Registers the commands unless the same set was already registered to the same place (Discord
+ * rate-limits registration). Resolves to whether it registered.
+ */
+export async function syncCommands(
+  target: RegisterTarget,
+  commands: readonly CommandSpec[],
+  store: Store,
+  logger: Logger,
+): Promise<boolean> {
+  const body = commandsBody(commands, target.guildId);
+  const hash = commandsHash(target, body);
+  if (store.read().meta[HASH_KEY] === hash) {
+    logger.debug({ commands: body.length }, "discord commands unchanged, not registering");
+    return false;
+  }
+  await registerCommands(target, body);
+  await store.update((data) => {
+    data.meta[HASH_KEY] = hash;
+  });
+  logger.info({ commands: body.length, guild: target.guildId ?? "global" }, "discord commands registered");
+  return true;
+}

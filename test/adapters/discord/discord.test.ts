@@ -1,0 +1,219 @@
+import {
+  ApplicationCommandOptionType,
+  GatewayIntentBits,
+  InteractionResponseType,
+  MessageFlags,
+} from "discord.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commands } from "../../../commands/index.ts";
+import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
+import { commandsBody } from "../../../src/adapters/discord/register.ts";
+import { escapeText, LIMITS } from "../../../src/adapters/discord/render.ts";
+import { ConfigError } from "../../../src/config.ts";
+import type { CommandContext } from "../../../src/engine/command.ts";
+import { runText, validateInput } from "../../../src/engine/dispatch.ts";
+import { DeliveryError } from "../../../src/engine/errors.ts";
+import type { PlatformAdapter } from "../../../src/engine/ports.ts";
+import { paragraph, reply } from "../../../src/engine/reply.ts";
+import { MemoryStore } from "../../../src/store/memory.ts";
+import { slashFromLine } from "../../fakes/discord/commandLine.ts";
+import type { FakeDiscord, RecordedRequest } from "../../fakes/discord/server.ts";
+import { sampleCommands } from "../../fixtures/sampleCommands.ts";
+import { testContext } from "../../helpers.ts";
+import { recordingLogger, startBot } from "./harness.ts";
+
+/** The message an interaction was answered with: the callback's data, or the edit of a deferral. */
+function answerOf(requests: RecordedRequest[]) {
+  const [callback] = requests;
+  if (!callback) throw new Error("no answer");
+  if (callback.body.type === InteractionResponseType.ChannelMessageWithSource) {
+    return { flags: callback.body.data.flags ?? 0, ...callback.body.data };
+  }
+  const completion = requests.find((r) => r.path.startsWith("/webhooks/") && r.method !== "DELETE");
+  return { flags: callback.body.data.flags ?? 0, ...completion?.body };
+}
+
+describe("Discord adapter with the real registry, against a fake Discord", () => {
+  let fake: FakeDiscord;
+  let adapter: PlatformAdapter;
+  let stop: () => Promise<void>;
+  const logger = recordingLogger();
+
+  beforeAll(async () => {
+    ({ fake, adapter, stop } = await startBot({ logger }));
+  });
+  afterAll(() => stop());
+
+  it("GIVEN a valid token THEN it fetches the gateway with it and identifies with the Guilds intent only", () => {
+    const gateway = fake.requests.find((r) => r.path === "/gateway/bot");
+    expect(gateway?.authorization).toBe(`Bot ${fake.token}`);
+    const identify = fake.frames.filter((f) => f.op === 2);
+    expect(identify).toHaveLength(1);
+    expect(identify[0]?.d).toMatchObject({
+      token: fake.token,
+      intents: GatewayIntentBits.Guilds,
+      compress: false,
+    });
+  });
+
+  it("GIVEN start-up THEN every registry command is registered globally in one PUT", () => {
+    const puts = fake.requests.filter((r) => r.method === "PUT");
+    expect(puts.map((r) => r.path)).toEqual([`/applications/${fake.world.applicationId}/commands`]);
+    expect(puts[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsBody(commands))));
+    const ask = puts[0]?.body.find((c: { name: string }) => c.name === "ask");
+    expect(ask.options).toEqual([
+      expect.objectContaining({
+        name: "question",
+        type: ApplicationCommandOptionType.String,
+        required: true,
+        autocomplete: true,
+        min_length: 3,
+        max_length: 500,
+      }),
+    ]);
+  });
+
+  describe("GIVEN each sample command sent as a slash command in a server channel", () => {
+    // The engine's own answer to the same line, by the same caller, over a separate store.
+    let expectedCtx: CommandContext;
+    beforeAll(async () => {
+      const base = await testContext({ store: new MemoryStore() });
+      expectedCtx = {
+        ...base,
+        caller: {
+          platform: "discord",
+          userId: `discord:${fake.world.member.id}`,
+          displayName: fake.world.member.username,
+          chatId: `discord:${fake.world.channelId}`,
+          chatKind: "group",
+          canManage: async () => true,
+        },
+      };
+    });
+
+    it.each(Object.entries(sampleCommands))(
+      "/%s THEN it is answered with content or an embed, private when personal, mentioning no one",
+      async (_path, line) => {
+        const { name, options } = slashFromLine(line, commands);
+        const { requests } = await fake.runCommand(name, options);
+        const expected = await runText(line, expectedCtx);
+        expect(expected?.ok).toBe(true);
+        const answer = answerOf(requests);
+        expect(answer.allowed_mentions).toEqual({ parse: [] });
+        expect(answer.flags & MessageFlags.Ephemeral).toBe(
+          expected?.reply.private ? MessageFlags.Ephemeral : 0,
+        );
+        if (expected?.reply.title) expect(answer.embeds?.[0]?.title).toBe(expected.reply.title.slice(0, 256));
+        else expect(answer.content?.length).toBeGreaterThan(0);
+        expect(answer.content?.length ?? 0).toBeLessThanOrEqual(LIMITS.content);
+      },
+    );
+  });
+
+  it("GIVEN /about in a DM with the bot THEN it is answered there", async () => {
+    const { requests } = await fake.runCommand("about", [], { in: "dm" });
+    expect(answerOf(requests).embeds?.[0]?.title).toBe("About Stepwise");
+  });
+
+  it("GIVEN someone typing into /ask THEN it suggests knowledge base titles and phrasings", async () => {
+    const callback = await fake.autocomplete("ask", [
+      {
+        name: "question",
+        type: ApplicationCommandOptionType.String,
+        value: "step 1 pass fail",
+        focused: true,
+      },
+    ]);
+    expect(callback.body.type).toBe(InteractionResponseType.ApplicationCommandAutocompleteResult);
+    const choices: Array<{ name: string; value: string }> = callback.body.data.choices;
+    expect(choices.map((c) => c.value)).toContain("Does Step 1 still matter now that it is pass/fail?");
+    expect(choices.map((c) => c.value)).toContain(
+      "Is Step 1 pass/fail important for residency applications?",
+    );
+    expect(choices.length).toBeLessThanOrEqual(25);
+    for (const choice of choices) {
+      expect(choice.name).toBe(choice.value);
+      expect(choice.name.length).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it("GIVEN an option value the command rejects THEN the specific error comes back privately", async () => {
+    const { requests } = await fake.runCommand("ask", [
+      { name: "question", type: ApplicationCommandOptionType.String, value: "  a " },
+    ]);
+    const ask = commands.find((c) => c.name === "ask");
+    const validation = ask && "options" in ask ? validateInput(ask, { question: "  a " }) : undefined;
+    expect(validation?.ok).toBe(false);
+    const answer = answerOf(requests);
+    expect(answer.flags).toBe(MessageFlags.Ephemeral);
+    expect(answer.content).toContain(escapeText(validation && !validation.ok ? validation.message : "?"));
+    expect(answer.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("GIVEN @everyone and Markdown echoed back THEN nothing pings and the Markdown shows as typed", async () => {
+    const typed = "@everyone **hello** <@&123>";
+    const { requests } = await fake.runCommand("help", [
+      { name: "command", type: ApplicationCommandOptionType.String, value: typed },
+    ]);
+    const answer = answerOf(requests);
+    expect(answer.allowed_mentions).toEqual({ parse: [] });
+    expect(answer.content).toContain("@everyone \\*\\*hello\\*\\*");
+    expect(answer.content).not.toContain("**hello**");
+  });
+
+  it("GIVEN a command this version no longer has THEN the user is told privately which exist", async () => {
+    const { requests } = await fake.runCommand("retired");
+    const answer = answerOf(requests);
+    expect(answer.flags).toBe(MessageFlags.Ephemeral);
+    expect(answer.content).toContain("/retired is not available any more");
+  });
+
+  it("GIVEN send() to a channel THEN it posts the rendered reply with no mentions allowed", async () => {
+    await adapter.send(
+      `discord:${fake.world.channelId}`,
+      reply({ title: "Today's tip", blocks: [paragraph("Do 40 questions.")] }),
+    );
+    const post = await fake.waitForRequest((r) => r.path === `/channels/${fake.world.channelId}/messages`);
+    expect(post.authorization).toBe(`Bot ${fake.token}`);
+    expect(post.body).toMatchObject({ allowed_mentions: { parse: [] }, embeds: [{ title: "Today's tip" }] });
+  });
+
+  it.each([
+    [10003, 404, "Unknown Channel"],
+    [50001, 403, "Missing Access"],
+    [50013, 403, "Missing Permissions"],
+  ])(
+    "GIVEN Discord error %i on send() THEN it is a permanent DeliveryError",
+    async (code, status, message) => {
+      const channel = `${fake.world.channelId}${code}`;
+      fake.failChannel(channel, { status, code, message });
+      const error = await adapter
+        .send(channel, reply({ blocks: [paragraph("tip")] }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect(error).toMatchObject({ permanent: true });
+      expect((error as DeliveryError).reason.length).toBeGreaterThan(0);
+    },
+  );
+
+  it("GIVEN any other Discord error on send() THEN it is a transient DeliveryError", async () => {
+    const channel = `${fake.world.channelId}9`;
+    fake.failChannel(channel, { status: 400, code: 50035, message: "Invalid Form Body" });
+    const error = await adapter.send(channel, reply({ blocks: [paragraph("tip")] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error).toMatchObject({ permanent: false });
+  });
+
+  it("GIVEN a wrong token THEN start-up fails with a message saying how to fix it", async () => {
+    const { services } = await testContext();
+    const wrong = createDiscordAdapter({
+      token: `wrong.${"y".repeat(60)}`,
+      apiUrl: fake.apiUrl,
+      services,
+      commands,
+    });
+    const error = await wrong.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/DISCORD_TOKEN .*Reset Token/);
+  });
+});

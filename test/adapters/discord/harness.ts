@@ -1,0 +1,54 @@
+import { commands } from "../../../commands/index.ts";
+import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
+import type { CommandSpec } from "../../../src/engine/command.ts";
+import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
+import { FakeDiscord } from "../../fakes/discord/server.ts";
+import { testContext } from "../../helpers.ts";
+
+export interface LogLine {
+  level: "debug" | "info" | "warn" | "error";
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A logger that keeps what it is given, for asserting on what was logged. */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: LogLine["level"]) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    };
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+export interface BotOptions {
+  commands?: readonly CommandSpec[];
+  logger?: Logger;
+  deferAfterMs?: number;
+  /** HELLO's heartbeat interval at the fake gateway. */
+  heartbeatIntervalMs?: number;
+}
+
+/** A fake Discord and the real adapter connected to it, over the test knowledge and a memory store. */
+export async function startBot(
+  options: BotOptions = {},
+): Promise<{ fake: FakeDiscord; adapter: PlatformAdapter; stop: () => Promise<void> }> {
+  const fake = await FakeDiscord.start(
+    options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {},
+  );
+  const { services } = await testContext(options.logger ? { logger: options.logger } : {});
+  const adapter = createDiscordAdapter({
+    token: fake.token,
+    apiUrl: fake.apiUrl,
+    services,
+    commands: options.commands ?? commands,
+    ...(options.deferAfterMs ? { deferAfterMs: options.deferAfterMs } : {}),
+  });
+  await adapter.start();
+  const stop = async () => {
+    await adapter.stop();
+    await fake.stop();
+  };
+  return { fake, adapter, stop };
+}

@@ -1,0 +1,271 @@
+/**
+ * Discord API objects as Discord sends them (API v10), with the fields discord.js reads. Shared by
+ * the fake's REST answers, its gateway events and the interactions tests send.
+ */
+import {
+  type APIApplicationCommandInteractionDataOption,
+  type APIChatInputApplicationCommandInteraction,
+  type APIMessage,
+  type APIUser,
+  ApplicationCommandType,
+  ChannelType,
+  InteractionContextType,
+  InteractionType,
+  PermissionFlagsBits,
+} from "discord.js";
+
+let counter = 0n;
+/** A fresh snowflake-shaped id (18 digits), unique within the test run. */
+export const snowflake = (): string => (100_000_000_000_000_000n + ++counter * 4096n).toString();
+
+export const user = (id: string, username: string, bot = false): APIUser => ({
+  id,
+  username,
+  discriminator: "0",
+  global_name: bot ? null : username,
+  avatar: null,
+  ...(bot ? { bot: true } : {}),
+});
+
+/** Everything a member of a study server may do; with Manage Server unless `manage` is false. */
+export function memberPermissions(manage: boolean): string {
+  const base =
+    PermissionFlagsBits.ViewChannel |
+    PermissionFlagsBits.SendMessages |
+    PermissionFlagsBits.UseApplicationCommands;
+  return (manage ? base | PermissionFlagsBits.ManageGuild : base).toString();
+}
+
+export interface World {
+  applicationId: string;
+  bot: APIUser;
+  guildId: string;
+  channelId: string;
+  /** The DM channel between the test user and the bot. */
+  dmChannelId: string;
+  member: APIUser;
+}
+
+export function newWorld(): World {
+  return {
+    applicationId: snowflake(),
+    bot: user(snowflake(), "Stepwise", true),
+    guildId: snowflake(),
+    channelId: snowflake(),
+    dmChannelId: snowflake(),
+    member: user(snowflake(), "amina"),
+  };
+}
+
+/** The GUILD_CREATE payload of the test server: one text channel, one role, the bot as a member. */
+export function guildCreate(world: World): Record<string, unknown> {
+  return {
+    id: world.guildId,
+    name: "IMG Study Hall",
+    icon: null,
+    icon_hash: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: world.member.id,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    preferred_locale: "en-US",
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    premium_progress_bar_enabled: false,
+    safety_alerts_channel_id: null,
+    hub_type: null,
+    incidents_data: null,
+    stickers: [],
+    emojis: [],
+    roles: [
+      {
+        id: world.guildId,
+        name: "@everyone",
+        color: 0,
+        colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position: 0,
+        permissions: memberPermissions(false),
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+    ],
+    joined_at: new Date(0).toISOString(),
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    members: [],
+    channels: [
+      {
+        id: world.channelId,
+        type: ChannelType.GuildText,
+        guild_id: world.guildId,
+        name: "step-2-ck",
+        position: 0,
+        permission_overwrites: [],
+        topic: null,
+        nsfw: false,
+        parent_id: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+      },
+    ],
+    threads: [],
+    presences: [],
+    voice_states: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+  };
+}
+
+export interface InteractionOptions {
+  /** Where the command is run: the server's text channel (default) or a DM with the bot. */
+  in?: "guild" | "dm";
+  /** Whether the member has Manage Server (servers only; default true). */
+  manage?: boolean;
+}
+
+type InteractionPayload = APIChatInputApplicationCommandInteraction & Record<string, unknown>;
+
+function interaction(
+  world: World,
+  type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete,
+  name: string,
+  options: APIApplicationCommandInteractionDataOption[],
+  where: InteractionOptions,
+): InteractionPayload {
+  const inGuild = (where.in ?? "guild") === "guild";
+  const channelId = inGuild ? world.channelId : world.dmChannelId;
+  const common = {
+    id: snowflake(),
+    application_id: world.applicationId,
+    type,
+    token: `interaction-token-${snowflake()}`,
+    version: 1,
+    data: {
+      id: snowflake(),
+      name,
+      type: ApplicationCommandType.ChatInput,
+      options,
+      ...(inGuild ? { guild_id: world.guildId } : {}),
+    },
+    app_permissions: memberPermissions(false),
+    locale: "en-US",
+    entitlements: [],
+    attachment_size_limit: 10_485_760,
+  };
+  if (!inGuild) {
+    return {
+      ...common,
+      user: world.member,
+      channel_id: channelId,
+      channel: {
+        id: channelId,
+        type: ChannelType.DM,
+        recipients: [world.member],
+        last_message_id: null,
+        flags: 0,
+      },
+      // A guild-installed app used in its own DM: the owner id is "0".
+      authorizing_integration_owners: { "0": "0" },
+      context: InteractionContextType.BotDM,
+    } as unknown as InteractionPayload;
+  }
+  return {
+    ...common,
+    guild_id: world.guildId,
+    guild: { id: world.guildId, locale: "en-US", features: [] },
+    guild_locale: "en-US",
+    channel_id: channelId,
+    channel: {
+      id: channelId,
+      type: ChannelType.GuildText,
+      guild_id: world.guildId,
+      name: "step-2-ck",
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      parent_id: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      topic: null,
+      flags: 0,
+    },
+    member: {
+      user: world.member,
+      roles: [],
+      permissions: memberPermissions(where.manage ?? true),
+      joined_at: new Date(0).toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+    },
+    authorizing_integration_owners: { "0": world.guildId },
+    context: InteractionContextType.Guild,
+  } as unknown as InteractionPayload;
+}
+
+/** An INTERACTION_CREATE payload for a slash command. */
+export const commandInteraction = (
+  world: World,
+  name: string,
+  options: APIApplicationCommandInteractionDataOption[] = [],
+  where: InteractionOptions = {},
+) => interaction(world, InteractionType.ApplicationCommand, name, options, where);
+
+/** An INTERACTION_CREATE payload for autocomplete; one option carries `focused: true`. */
+export const autocompleteInteraction = (
+  world: World,
+  name: string,
+  options: APIApplicationCommandInteractionDataOption[],
+  where: InteractionOptions = {},
+) => interaction(world, InteractionType.ApplicationCommandAutocomplete, name, options, where);
+
+/** The message object Discord returns for a message the bot posted. */
+export function message(
+  world: World,
+  channelId: string,
+  body: { content?: string; embeds?: APIMessage["embeds"]; flags?: number },
+  webhookId?: string,
+): APIMessage {
+  return {
+    id: snowflake(),
+    channel_id: channelId,
+    author: world.bot,
+    content: body.content ?? "",
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: [],
+    embeds: body.embeds ?? [],
+    pinned: false,
+    type: 0,
+    flags: body.flags ?? 0,
+    components: [],
+    ...(webhookId ? { webhook_id: webhookId, application_id: world.applicationId } : {}),
+  };
+}
