@@ -30,6 +30,8 @@ function subscription(i: number): Subscription {
     chat_kind: "group",
     time,
     timezone,
+    exam: "step2ck",
+    exam_date: "2027-05-01",
     started_day: "2026-11-30",
     ...nextSlot("2026-11-30", time, timezone, START),
     shown_tips: [],

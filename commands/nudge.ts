@@ -1,9 +1,10 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/engine/command.ts";
+import { checkTimeZone, dayIn } from "../src/engine/dates.ts";
 import { UserError } from "../src/engine/errors.ts";
-import { checkTimeZone, composeNudge, localDay, nextSlot } from "../src/engine/nudges.ts";
-import type { Subscription } from "../src/engine/records.ts";
+import { composeNudge, nextSlot } from "../src/engine/nudges.ts";
+import { examSchema, type Subscription } from "../src/engine/records.ts";
 import { fields, paragraph, reply } from "../src/engine/reply.ts";
 
 /** One subscription per chat (chat ids are platform-qualified): the group's, or a private chat's own. */
@@ -32,12 +33,15 @@ const start = defineCommand({
       .meta({ placeholder: "Area/City" })
       .describe("IANA time zone, e.g. Asia/Kolkata"),
     exam_date: z.iso.date().optional().describe("Exam date for the countdown, YYYY-MM-DD"),
+    exam: examSchema
+      .optional()
+      .describe("The exam studied for, for the daily question volume (default step2ck)"),
   }),
-  async run({ time: typed, timezone, exam_date }, ctx) {
+  async run({ time: typed, timezone, exam_date, exam = "step2ck" }, ctx) {
     const time = typed.padStart(5, "0");
     const zone = checkTimeZone(timezone);
     const now = ctx.services.clock.now();
-    const today = localDay(now, zone);
+    const today = dayIn(now, zone);
     if (exam_date !== undefined && exam_date < today) {
       throw new UserError(
         `\`exam_date\` ${exam_date} is already past in ${zone} (today is ${today}); give a future date.`,
@@ -55,6 +59,7 @@ const start = defineCommand({
         time,
         timezone: zone,
         ...(exam_date ? { exam_date } : {}),
+        exam,
         started_day: today,
         ...nextSlot(today, time, zone, now),
         ...(previous?.last_sent_day ? { last_sent_day: previous.last_sent_day } : {}),
@@ -160,8 +165,9 @@ const preview = defineCommand({
       chat_kind: ctx.caller.chatKind,
       time: "08:00",
       timezone: "UTC",
-      started_day: localDay(now, "UTC"),
-      ...nextSlot(localDay(now, "UTC"), "08:00", "UTC", now),
+      exam: "step2ck",
+      started_day: dayIn(now, "UTC"),
+      ...nextSlot(dayIn(now, "UTC"), "08:00", "UTC", now),
       shown_tips: [],
     };
     const content = composeNudge(knowledge, key, sub, sub.next_day);

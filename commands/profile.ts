@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand, defineCommandGroup } from "../src/engine/command.ts";
-import { isValidTimezone, requireNotPast, todayIn } from "../src/engine/dates.ts";
+import { checkTimeZone, requireNotPast, todayIn } from "../src/engine/dates.ts";
 import { UserError } from "../src/engine/errors.ts";
 import { EXAM_NAMES } from "../src/engine/exams.ts";
 import { describeOptions } from "../src/engine/options.ts";
@@ -70,7 +70,6 @@ const setOptions = z.object({
     .string()
     .trim()
     .max(64)
-    .refine(isValidTimezone, "not a time zone I know: use a name such as Asia/Kolkata or America/New_York.")
     .optional()
     .meta({ placeholder: "Area/City" })
     .describe("Your time zone, e.g. Asia/Kolkata"),
@@ -90,6 +89,7 @@ const set = defineCommand({
         `Nothing to save: give at least one of ${names.join(", ")}, e.g. /profile set step1:pass`,
       );
     }
+    if (input.timezone !== undefined) input.timezone = checkTimeZone(input.timezone);
     const timezone = input.timezone ?? profileOf(store.read(), caller.userId).timezone;
     const today = todayIn(clock, timezone);
     const dates: Partial<Record<Exam, string>> = {};

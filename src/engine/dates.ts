@@ -1,4 +1,6 @@
-import { DateTime } from "luxon";
+import { timeZonesNames } from "@vvo/tzdb";
+import { closest } from "fastest-levenshtein";
+import { DateTime, IANAZone } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
 
@@ -6,9 +8,12 @@ import type { Clock } from "./ports.ts";
 
 const day = (iso: string): DateTime => DateTime.fromISO(iso, { zone: "utc" });
 
+/** The local calendar day of an instant in a zone, as YYYY-MM-DD. */
+export const dayIn = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone }).toISODate() ?? "";
+
 /** Today in the user's time zone (UTC when none is saved), as YYYY-MM-DD. */
 export function todayIn(clock: Clock, timezone?: string): string {
-  return DateTime.fromJSDate(clock.now(), { zone: timezone ?? "utc" }).toISODate() ?? "";
+  return dayIn(clock.now(), timezone ?? "utc");
 }
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
@@ -33,8 +38,19 @@ export function monthsBetween(from: string, to: string): number {
 export const earliestDay = (...days: [string, ...string[]]): string => days.sort()[0] ?? days[0];
 export const latestDay = (...days: [string, ...string[]]): string => days.sort().at(-1) ?? days[0];
 
-export function isValidTimezone(zone: string): boolean {
-  return DateTime.now().setZone(zone).isValid;
+// Current IANA names (Asia/Kolkata, Europe/Kyiv): Node 20's own list still has the old spellings.
+const ZONES: readonly string[] = timeZonesNames;
+
+/** The IANA name as the zone list spells it, or a UserError naming the closest valid one. */
+export function checkTimeZone(name: string): string {
+  const listed = ZONES.find((zone) => zone.toLowerCase() === name.toLowerCase());
+  if (listed) return listed;
+  // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
+  if (IANAZone.isValidZone(name)) return name;
+  const guess = closest(name.replace(/ /g, "_"), ZONES);
+  throw new UserError(
+    `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
+  );
 }
 
 /** An exam date must not be in the past: it is a user mistake, not something to plan around. */

@@ -1,35 +1,13 @@
-import { timeZonesNames } from "@vvo/tzdb";
-import { closest } from "fastest-levenshtein";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
+import { addDays, dayIn, daysBetween } from "./dates.ts";
 import { UserError } from "./errors.ts";
 import type { Entry, KnowledgeBase } from "./knowledge.ts";
+import { buildPlan, type Plan } from "./plans.ts";
 import type { Subscription } from "./records.ts";
 import { bullets, paragraph, type Reply, reply } from "./reply.ts";
 
 /** A nudge missed while the bot was down is still sent if it is back this soon, the same local day. */
 export const CATCH_UP_HOURS = 3;
-
-// Current IANA names (Asia/Kolkata, Europe/Kyiv): Node 20's own list still has the old spellings.
-const ZONES: readonly string[] = timeZonesNames;
-
-/** The IANA name as the zone list spells it, or a UserError naming the closest valid one. */
-export function checkTimeZone(name: string): string {
-  const listed = ZONES.find((zone) => zone.toLowerCase() === name.toLowerCase());
-  if (listed) return listed;
-  // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
-  if (IANAZone.isValidZone(name)) return name;
-  const guess = closest(name.replace(/ /g, "_"), ZONES);
-  throw new UserError(
-    `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
-  );
-}
-
-/** The local calendar day of an instant in a zone. */
-export const localDay = (at: Date, zone: string): string =>
-  DateTime.fromJSDate(at, { zone }).toISODate() ?? "";
-
-export const addDays = (day: string, days: number): string =>
-  DateTime.fromISO(day, { zone: "utc" }).plus({ days }).toISODate() ?? day;
 
 /**
  * When `time` (HH:MM) happens on local `day` in `zone`. A time that spring-forward skips moves
@@ -67,8 +45,7 @@ export function decide(sub: Subscription, now: Date): Decision {
   const day = sub.next_day;
   if (sub.last_sent_day !== undefined && sub.last_sent_day >= day) return { action: "skip", day };
   const late = now.getTime() - new Date(sub.next_at).getTime();
-  if (late > CATCH_UP_HOURS * 3_600_000 || localDay(now, sub.timezone) !== day)
-    return { action: "skip", day };
+  if (late > CATCH_UP_HOURS * 3_600_000 || dayIn(now, sub.timezone) !== day) return { action: "skip", day };
   return { action: "send", day, closing: sub.exam_date !== undefined && day > sub.exam_date };
 }
 
@@ -103,10 +80,26 @@ export function pickTip(
   return { tip, shown: fresh.length > 0 ? [...shown, tip.id] : [tip.id] };
 }
 
-const daysBetween = (from: string, to: string): number =>
-  Math.round(
-    DateTime.fromISO(to, { zone: "utc" }).diff(DateTime.fromISO(from, { zone: "utc" }), "days").days,
-  );
+/**
+ * Today's question volume from the study plan that fitted the time left when the nudge started
+ * (the plan /plan gives), so the phase moves on as the exam nears.
+ */
+function todaysVolume(knowledge: KnowledgeBase, sub: Subscription, day: string): string | undefined {
+  if (sub.exam_date === undefined || day >= sub.exam_date) return undefined;
+  let plan: Plan;
+  try {
+    plan = buildPlan({ exam: sub.exam, examDate: sub.exam_date, today: sub.started_day }, knowledge);
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
+  if (day < plan.startsOn)
+    return `The study plan for this exam date starts on ${plan.startsOn}; until then, keep a steady review habit.`;
+  const phase = plan.phases.find((p) => p.from <= day && day <= p.to);
+  if (!phase) return undefined;
+  const { min, max } = phase.questions_per_day;
+  return `Today's volume (${phase.name} phase of the plan): ${min}-${max} questions, ${phase.mode}.`;
+}
 
 export interface NudgeContent {
   reply: Reply;
@@ -140,6 +133,8 @@ export function composeNudge(
     const left = daysBetween(day, sub.exam_date);
     lines.push(left === 0 ? "Exam day. Trust your preparation, and good luck." : `${left} days to the exam.`);
   }
+  const volume = todaysVolume(knowledge, sub, day);
+  if (volume) lines.push(volume);
   const weekly = DateTime.fromISO(day).weekday === DateTime.fromISO(sub.started_day).weekday;
   if (weekly)
     lines.push(

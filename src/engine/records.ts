@@ -60,6 +60,8 @@ export const subscriptionSchema = z.object({
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
   timezone: z.string(),
   exam_date: z.iso.date().optional(),
+  /** The exam being studied for: picks the study plan whose daily question volume the nudge suggests. */
+  exam: examSchema.default("step2ck"),
   /** Local day the subscription (re)started: the weekly practice-test reminder falls on its weekday. */
   started_day: z.iso.date(),
   /** The next local day to nudge, and the instant that is due (kept together; see nextSlot). */

@@ -61,3 +61,17 @@ describe("nudges and personal data", () => {
     expect(ctx.services.store.read().subscriptions["telegram:-100"]?.owner).toBeUndefined();
   });
 });
+
+describe("nudge content", () => {
+  it("GIVEN an exam date THEN the nudge gives the countdown and today's question volume from the plan's phase", async () => {
+    const ctx = await testContext();
+    await runText("/nudge start time:07:30 timezone:UTC exam_date:2027-03-01", ctx);
+    const preview = await runText("/nudge preview", ctx);
+    const lines = preview?.reply.blocks.flatMap((b) => (b.kind === "bullets" ? b.items : [])) ?? [];
+    expect(lines).toContain("95 days to the exam.");
+    // 2026-11-26 is in the first phase of the plan /plan gives for 2027-03-01: the guide's 40-60 a day.
+    expect(
+      lines.some((line) => /^Today's volume \(Foundation phase of the plan\): 40-60 questions/.test(line)),
+    ).toBe(true);
+  });
+});

@@ -176,7 +176,7 @@ describe("bad input gets a specific message and changes nothing", async () => {
     ["/plan exam:step2ck exam_date:2027-13-01", /`exam_date` must be a real date/],
     ["/plan exam:step2ck qbank:0", /`qbank` must be a whole number from 1 to 20000/],
     ["/profile set", /Nothing to save: give at least one of step1, step2ck/],
-    ["/profile set timezone:Mars/Olympus", /not a time zone I know/],
+    ["/profile set timezone:Mars/Olympus", /"Mars\/Olympus" is not a time zone name.*did you mean/],
     ["/profile set step1_date:2025-01-01", /`step1_date` 2025-01-01 is in the past/],
     ["/profile set step1:maybe", /`step1` must be one of pass, fail or not_taken/],
     ["/forget", /Nothing was deleted.*\/forget confirm:yes/],
