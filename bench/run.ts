@@ -2,7 +2,9 @@
 import { fileURLToPath } from "node:url";
 import { KnowledgeBase } from "../src/engine/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
+import { benchAsk } from "./ask.ts";
 import { benchTick } from "./scheduler.ts";
+import { benchStartup } from "./startup.ts";
 import { printTable, type Row } from "./stats.ts";
 import { benchStore } from "./store.ts";
 
@@ -10,6 +12,8 @@ const knowledge = new KnowledgeBase(
   await loadKnowledge(fileURLToPath(new URL("../knowledge", import.meta.url))),
 );
 const rows: Row[] = [];
+rows.push(...(await benchAsk(knowledge)));
+rows.push(...(await benchStartup()));
 rows.push(...(await benchStore()));
 rows.push(...(await benchTick(knowledge, 10_000)));
 rows.push(...(await benchTick(knowledge, 100_000)));

@@ -1,8 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { commands } from "../commands/index.ts";
 import { consoleSender, runConsole } from "./adapters/console/index.ts";
-import { createDiscordAdapter } from "./adapters/discord/index.ts";
-import { createTelegramAdapter } from "./adapters/telegram/index.ts";
 import type { Config } from "./config.ts";
 import type { Services } from "./engine/command.ts";
 import { KnowledgeBase } from "./engine/knowledge.ts";
@@ -48,12 +46,15 @@ export async function startApp(options: AppOptions): Promise<App> {
 
   // Platform adapters whose token is set; each is one folder in src/adapters/.
   const adapters: PlatformAdapter[] = [];
+  // Loaded only when used: each platform library costs tens of MB the console chat does not need.
   if (config.TELEGRAM_BOT_TOKEN) {
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot } = config;
+    const { createTelegramAdapter } = await import("./adapters/telegram/index.ts");
     adapters.push(createTelegramAdapter({ token, ...(apiRoot ? { apiRoot } : {}), services, commands }));
   }
   if (config.DISCORD_TOKEN) {
     const { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DISCORD_GUILD_ID: guildId } = config;
+    const { createDiscordAdapter } = await import("./adapters/discord/index.ts");
     adapters.push(createDiscordAdapter({ token, apiUrl, guildId, services, commands }));
   }
   const started: PlatformAdapter[] = [];

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type App, SHUTDOWN_DEADLINE_MS, startApp } from "./app.ts";
@@ -7,7 +8,13 @@ import { KnowledgeError } from "./knowledge/load.ts";
 import { createLogger } from "./logging.ts";
 import { StoreError } from "./store/errors.ts";
 
-const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
+/** knowledge/ at the project root, found from here whether this runs as TypeScript or built JS. */
+function knowledgeDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "knowledge", "topics.yaml"))) return join(dir, "knowledge");
+  }
+  throw new Error("knowledge/ not found above the program's folder: run Stepwise from its checkout.");
+}
 
 /** Errors whose message already tells the operator what to fix: print it alone, no stack. */
 const explained = (error: unknown): error is Error =>
@@ -29,7 +36,7 @@ async function main(): Promise<void> {
   const app: App = await startApp({
     config,
     logger,
-    knowledgeDir: KNOWLEDGE_DIR,
+    knowledgeDir: knowledgeDir(),
     ...(useConsole
       ? {
           console: {

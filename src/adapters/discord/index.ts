@@ -6,6 +6,7 @@ import {
   type Interaction,
   type InteractionReplyOptions,
   MessageFlags,
+  Options,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from "discord.js";
@@ -39,6 +40,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
   const client = new Client({
     // Slash commands need no privileged intents; Guilds keeps servers and channels known.
     intents: [GatewayIntentBits.Guilds],
+    // Slash commands carry what they need; caching messages, members and users would only cost memory.
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      UserManager: 0,
+      GuildMemberManager: 0,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      VoiceStateManager: 0,
+    }),
     rest: apiUrl ? { api: apiUrl } : {},
     allowedMentions: { parse: [] },
   });

@@ -1,0 +1,65 @@
+import { readdir, readFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
+import { commands } from "../commands/index.ts";
+import type { CommandContext } from "../src/engine/command.ts";
+import { runText } from "../src/engine/dispatch.ts";
+import type { KnowledgeBase } from "../src/engine/knowledge.ts";
+import { noRateLimit, noSchedule, silentLogger, systemClock } from "../src/engine/ports.ts";
+import { MemoryStore } from "../src/store/memory.ts";
+import { ms, percentile, type Row } from "./stats.ts";
+
+const EVAL_DIR = new URL("../test/eval/", import.meta.url);
+
+/** Every question of the evaluation sets, answerable and off-topic alike. */
+async function evalQuestions(): Promise<string[]> {
+  const files = (await readdir(EVAL_DIR)).filter((name) => name.endsWith(".yaml"));
+  const questions: string[] = [];
+  for (const file of files) {
+    const set = parseYaml(await readFile(new URL(file, EVAL_DIR), "utf8")) as {
+      answerable: Array<{ q: string }>;
+      abstain: string[];
+    };
+    questions.push(...set.answerable.map((item) => item.q), ...set.abstain);
+  }
+  return questions;
+}
+
+/** `/ask` in process, through the whole command path (parse, validate, search, reply), over the eval set. */
+export async function benchAsk(knowledge: KnowledgeBase, rounds = 30): Promise<Row[]> {
+  const questions = await evalQuestions();
+  const ctx: CommandContext = {
+    caller: { platform: "console", userId: "console:bench", chatId: "console:bench", chatKind: "private" },
+    services: {
+      knowledge,
+      clock: systemClock,
+      logger: silentLogger,
+      store: new MemoryStore(),
+      nudges: noSchedule,
+      limits: noRateLimit,
+    },
+    commands,
+  };
+  for (const q of questions) await runText(`/ask ${q}`, ctx); // warm-up: JIT and caches
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    for (const q of questions) {
+      const t = performance.now();
+      await runText(`/ask ${q}`, ctx);
+      samples.push(performance.now() - t);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const p99 = percentile(samples, 99);
+  return [
+    {
+      figure: `/ask latency p50 (${questions.length} eval questions x ${rounds})`,
+      value: ms(percentile(samples, 50)),
+    },
+    { figure: "/ask latency p99", value: ms(p99), target: "<= 2 ms", met: p99 <= 2 },
+    {
+      figure: "/ask throughput (one core)",
+      value: `${Math.round(samples.length / seconds).toLocaleString("en")} /s`,
+    },
+  ];
+}
