@@ -111,8 +111,20 @@ export function errorReply(message: string, usage?: string): Reply {
   return reply({ blocks, private: true, data: { error: message } });
 }
 
-/** Validates, checks permission, runs the handler; never throws. */
+/** Validates, checks permission, runs the handler; never throws. Logs the command, never its input. */
 export async function execute(resolved: Resolved, ctx: CommandContext): Promise<Outcome> {
+  const started = performance.now();
+  const outcome = await executeQuietly(resolved, ctx);
+  const { caller, requestId, services } = ctx;
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  services.logger.info(
+    { command: outcome.command, platform: caller.platform, ok: outcome.ok, ms, requestId },
+    "command",
+  );
+  return outcome;
+}
+
+async function executeQuietly(resolved: Resolved, ctx: CommandContext): Promise<Outcome> {
   const { leaf, path, raw } = resolved;
   const usage = formatUsage(path, leaf);
   const verdict = await ctx.services.limits.take(ctx.caller.userId);
