@@ -1,4 +1,4 @@
-import type { Data, Profile, Subscription, UserRecord } from "./records.ts";
+import type { ChatRecord, Data, Profile, Subscription, UserRecord } from "./records.ts";
 import { userRecordSchema } from "./records.ts";
 
 /**
@@ -28,21 +28,28 @@ const ownSubscriptions = (data: Readonly<Data>, userId: string): string[] =>
 export function personalData(
   data: Readonly<Data>,
   userId: string,
-): { user_id: string; record: UserRecord | null; nudges: Record<string, Subscription> } {
+): {
+  user_id: string;
+  record: UserRecord | null;
+  nudges: Record<string, Subscription>;
+  /** Delivery state of the person's private chat (Telegram private chat ids are user ids). */
+  chat: ChatRecord | null;
+} {
   const nudges = Object.fromEntries(
     ownSubscriptions(data, userId).flatMap((key) => {
       const sub = data.subscriptions[key];
       return sub ? [[key, sub]] : [];
     }),
   );
-  return { user_id: userId, record: data.users[userId] ?? null, nudges };
+  return { user_id: userId, record: data.users[userId] ?? null, nudges, chat: data.chats[userId] ?? null };
 }
 
 /** Deletes all stored data about the user; true when there was any. */
 export function forgetUser(data: Data, userId: string): boolean {
   const subscriptions = ownSubscriptions(data, userId);
-  const had = userId in data.users || subscriptions.length > 0;
+  const had = userId in data.users || subscriptions.length > 0 || userId in data.chats;
   delete data.users[userId];
+  delete data.chats[userId];
   for (const key of subscriptions) delete data.subscriptions[key];
   return had;
 }
