@@ -74,7 +74,7 @@ export class FakeDiscord {
   ackHeartbeats = true;
   private readonly heartbeatIntervalMs: number;
   private readonly events = new EventEmitter();
-  private readonly channelErrors = new Map<string, ApiError>();
+  private readonly channelErrors = new Map<string, { error: ApiError; times: number }>();
   private nextCallbackError: ApiError | undefined;
   private readonly sessions = new Map<string, { seq: number }>();
   private readonly http: Server;
@@ -109,9 +109,9 @@ export class FakeDiscord {
     return `http://${this.origin}/api`;
   }
 
-  /** Makes posts to this channel fail with a Discord error (e.g. 10003 Unknown Channel). */
-  failChannel(channelId: string, error: ApiError): void {
-    this.channelErrors.set(channelId, error);
+  /** Makes the next `times` posts to this channel (all of them by default) fail with a Discord error (e.g. 10003 Unknown Channel). */
+  failChannel(channelId: string, error: ApiError, times = Number.POSITIVE_INFINITY): void {
+    this.channelErrors.set(channelId, { error, times });
   }
 
   /** Makes the next interaction callback fail with a Discord error; the ones after succeed. */
@@ -360,8 +360,11 @@ export class FakeDiscord {
     }
     if (method === "POST" && parts[0] === "channels" && parts[2] === "messages") {
       const channelId = parts[1] ?? "";
-      const error = this.channelErrors.get(channelId);
-      if (error) return [error.status, { message: error.message, code: error.code }];
+      const failing = this.channelErrors.get(channelId);
+      if (failing && failing.times > 0) {
+        failing.times -= 1;
+        return [failing.error.status, { message: failing.error.message, code: failing.error.code }];
+      }
       return [200, message(world, channelId, request.body)];
     }
     return [404, { message: "404: Not Found", code: 0 }];
