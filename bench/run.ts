@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { KnowledgeBase } from "../src/engine/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
+import { benchFanout } from "./fanout.ts";
 import { benchTick } from "./scheduler.ts";
 import { printTable, type Row } from "./stats.ts";
 import { benchStore } from "./store.ts";
@@ -13,4 +14,5 @@ const rows: Row[] = [];
 rows.push(...(await benchStore()));
 rows.push(...(await benchTick(knowledge, 10_000)));
 rows.push(...(await benchTick(knowledge, 100_000)));
+rows.push(...(await benchFanout(knowledge, 1_000)));
 printTable(rows);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import { Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
@@ -48,6 +49,8 @@ class TelegramAdapter implements PlatformAdapter {
 
   constructor(private readonly options: TelegramAdapterOptions) {
     const { services, commands, token, apiRoot, limits } = options;
+    // Every send waiting for its turn listens for the stop: a fan-out has hundreds.
+    setMaxListeners(0, this.closing.signal);
     this.bot = new Bot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
     // The last transformer runs first: throttle, then the time limit, auto-retry and logging.
     // Logging sits inside auto-retry, so every failed attempt is seen, not just the last; the

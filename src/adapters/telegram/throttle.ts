@@ -26,8 +26,13 @@ export const TELEGRAM_LIMITS: ThrottleLimits = {
 /** The calls those limits count: ones that post or change a message in a chat. */
 const COUNTED = /^(send|edit|copy|forward)/;
 
-const queueOf = ({ points, seconds }: Bucket) =>
+/** Up to `points` turns at once, then none until the window has passed: bursts are allowed. */
+const windowed = ({ points, seconds }: Bucket) =>
   new RateLimiterQueue(new RateLimiterMemory({ points, duration: seconds }));
+
+/** One turn every `seconds / points`: the same rate, without bursts. */
+const evenlySpaced = ({ points, seconds }: Bucket) =>
+  new RateLimiterQueue(new RateLimiterMemory({ points: 1, duration: seconds / points }));
 
 /**
  * A grammY API transformer that holds each counted call until both buckets allow it, so a fan-out
@@ -35,8 +40,10 @@ const queueOf = ({ points, seconds }: Bucket) =>
  * callers go first come, first served; an aborted caller stops waiting.
  */
 export function throttle(limits: ThrottleLimits = TELEGRAM_LIMITS): Transformer {
-  const global = queueOf(limits.global);
-  const groups = queueOf(limits.group);
+  // Overall, spaced evenly: bursts of 30 at each window's start could land within one second.
+  const global = evenlySpaced(limits.global);
+  // In a group, a burst (a reply and its follow-up question) should not keep people waiting.
+  const groups = windowed(limits.group);
   return async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown }).chat_id;
     if (!COUNTED.test(method) || chatId === undefined) return prev(method, payload, signal);

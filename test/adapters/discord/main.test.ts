@@ -1,5 +1,8 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayOpcodes } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,11 +12,15 @@ const exec = promisify(execFile);
 
 describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
   let fake: FakeDiscord;
+  // A data file of its own: the registered commands' hash kept in a shared one would skip registration.
+  let dir: string;
   beforeEach(async () => {
     fake = await FakeDiscord.start();
+    dir = await mkdtemp(join(tmpdir(), "stepwise-discord-main-"));
   });
   afterEach(async () => {
     await fake.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   const env = (token: string) => ({
@@ -23,6 +30,7 @@ describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
     DISCORD_GUILD_ID: "",
     TELEGRAM_BOT_TOKEN: "",
     LOG_LEVEL: "silent",
+    STEPWISE_DATA: join(dir, "stepwise.json"),
   });
 
   it("GIVEN a valid token THEN the bot process connects, registers and answers slash commands", async () => {

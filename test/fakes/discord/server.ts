@@ -35,6 +35,8 @@ export interface RecordedRequest {
   authorization: string | undefined;
   /** The status the fake answered with. */
   status?: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are arbitrary JSON the tests inspect
   body: any;
 }
@@ -299,6 +301,7 @@ export class FakeDiscord {
       query: url.searchParams,
       authorization: req.headers.authorization,
       body: text && req.headers["content-type"]?.includes("json") ? JSON.parse(text) : text,
+      at: Date.now(),
     };
     this.requests.push(request);
     const [status, body] = url.pathname.startsWith(API_PREFIX)
