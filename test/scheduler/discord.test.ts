@@ -1,59 +1,31 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { MessageFlags } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
 import { createDiscordAdapter } from "../../src/adapters/discord/index.ts";
-import type { PlatformAdapter } from "../../src/engine/ports.ts";
 import { answerOf } from "../adapters/discord/harness.ts";
 import { slashFromLine } from "../fakes/discord/commandLine.ts";
 import type { InteractionOptions } from "../fakes/discord/payloads.ts";
 import { type ApiError, FakeDiscord } from "../fakes/discord/server.ts";
-import { ManualClock } from "../helpers.ts";
-import { type NudgeRun, startNudges, tickAt } from "./wiring.ts";
+import { NudgeBot } from "./wiring.ts";
 
 /**
  * Daily nudges end to end on Discord: slash commands through the fake gateway and the real
  * discord.js adapter, the scheduler ticked by hand, nudges posted through the adapter's `send`.
  */
 
-let dir: string;
-let clock: ManualClock;
 let fake: FakeDiscord;
-let run: NudgeRun;
-let adapter: PlatformAdapter;
-
-async function startBot(): Promise<void> {
-  run = await startNudges(dir, clock);
-  adapter = createDiscordAdapter({
-    token: fake.token,
-    apiUrl: fake.apiUrl,
-    services: run.services,
-    commands,
-  });
-  await adapter.start();
-  run.connect(adapter);
-}
-
-/** Stops the adapter and the scheduler, closes the store, and starts everything again from disk. */
-async function restart(): Promise<void> {
-  await adapter.stop();
-  await run.close();
-  await startBot();
-}
+let bot: NudgeBot;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "stepwise-discord-nudges-"));
-  clock = new ManualClock("2026-06-01T00:00:00Z");
   fake = await FakeDiscord.start();
-  await startBot();
+  bot = new NudgeBot((services) =>
+    createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands }),
+  );
+  await bot.start();
 });
 afterEach(async () => {
-  await adapter.stop();
-  await run.close();
+  await bot.stop();
   await fake.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** Runs a slash command typed as a text line; resolves with the answer and its visible text. */
@@ -70,7 +42,7 @@ const postsTo = (channelId: string) =>
   );
 const nudgesIn = (channelId: string) =>
   postsTo(channelId).filter((r) => r.body.embeds?.[0]?.title === "Today's study nudge");
-const tick = (...instants: string[]) => tickAt(run.scheduler, clock, ...instants);
+const tick = (...instants: string[]) => bot.tick(...instants);
 
 // 07:30 in Kolkata is 02:00 UTC.
 const START = "/nudge start time:07:30 timezone:Asia/Kolkata";
@@ -81,9 +53,9 @@ describe("Daily nudges on Discord, end to end", () => {
     const refused = await slash(START, { manage: false });
     expect(refused.answer.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(refused.text).toContain("Only people who manage this group can use /nudge start here.");
-    expect(run.store.read().subscriptions).toEqual({});
+    expect(bot.store.read().subscriptions).toEqual({});
     expect((await slash(START, { manage: true })).text).toContain("Daily study nudge set");
-    expect(Object.keys(run.store.read().subscriptions)).toEqual([`discord:${channelId}`]);
+    expect(Object.keys(bot.store.read().subscriptions)).toEqual([`discord:${channelId}`]);
 
     await tick("2026-06-01T01:58:00Z", "2026-06-01T01:59:00Z");
     expect(nudgesIn(channelId)).toEqual([]);
@@ -91,7 +63,7 @@ describe("Daily nudges on Discord, end to end", () => {
     expect(nudgesIn(channelId)).toHaveLength(1);
     await tick("2026-06-01T02:01:00Z", "2026-06-01T04:00:00Z");
 
-    await restart();
+    await bot.restart();
     await tick("2026-06-01T04:01:00Z", "2026-06-01T12:00:00Z", "2026-06-01T18:29:00Z");
     expect(nudgesIn(channelId)).toHaveLength(1);
     // Posted nowhere else: channel posts are only the scheduler's (commands answer by interaction).
@@ -106,7 +78,7 @@ describe("Daily nudges on Discord, end to end", () => {
   it("GIVEN a DM with the bot THEN the person starts their own nudge and it is posted there once", async () => {
     const { dmChannelId, member } = fake.world;
     expect((await slash(START, { in: "dm" })).text).toContain("Daily study nudge set");
-    expect(run.store.read().subscriptions[`discord:${dmChannelId}`]).toMatchObject({
+    expect(bot.store.read().subscriptions[`discord:${dmChannelId}`]).toMatchObject({
       chat_kind: "private",
       owner: `discord:${member.id}`,
     });
@@ -125,7 +97,7 @@ describe("Daily nudges on Discord, end to end", () => {
       await slash(START);
       fake.failChannel(channelId, error, 1);
       await tick("2026-06-01T02:00:00Z");
-      const reason = run.store.read().subscriptions[`discord:${channelId}`]?.paused?.reason ?? "";
+      const reason = bot.store.read().subscriptions[`discord:${channelId}`]?.paused?.reason ?? "";
       expect(reason).toMatch(/channel|permission|access/);
       // Paused: the next day nothing is tried.
       const tries = fake.requests.length;
@@ -147,8 +119,8 @@ describe("Daily nudges on Discord, end to end", () => {
     await slash(START);
     // discord.js tries a request 4 times on 5xx; the fifth failure falls to the scheduler's retry.
     fake.failChannel(channelId, { status: 502, code: 0, message: "Bad Gateway" }, 5);
-    clock.set("2026-06-01T02:00:00Z");
-    expect(await run.scheduler.tick()).toEqual({ sent: 1, skipped: 0, failed: 0 });
+    bot.clock.set("2026-06-01T02:00:00Z");
+    expect(await bot.scheduler.tick()).toEqual({ sent: 1, skipped: 0, failed: 0 });
     const attempts = fake.requests.filter((r) => r.path === `/channels/${channelId}/messages`);
     expect(attempts.map((r) => r.status)).toEqual([502, 502, 502, 502, 502, 200]);
     expect(nudgesIn(channelId)).toHaveLength(1);

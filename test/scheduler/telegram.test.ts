@@ -1,11 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Chat, User } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
 import { createTelegramAdapter } from "../../src/adapters/telegram/index.ts";
-import type { PlatformAdapter } from "../../src/engine/ports.ts";
 import {
   type ApiFailure,
   FakeTelegram,
@@ -13,51 +9,27 @@ import {
   fakeUser,
   privateChatOf,
 } from "../fakes/telegram/server.ts";
-import { ManualClock } from "../helpers.ts";
-import { type NudgeRun, startNudges, tickAt } from "./wiring.ts";
+import { NudgeBot } from "./wiring.ts";
 
 /**
  * Daily nudges end to end on Telegram: commands through the fake Bot API and the real grammY
  * adapter, the scheduler ticked by hand, nudges delivered through the adapter's `send`.
  */
 
-let dir: string;
-let clock: ManualClock;
 let fake: FakeTelegram;
-let run: NudgeRun;
-let adapter: PlatformAdapter;
-
-async function startBot(): Promise<void> {
-  run = await startNudges(dir, clock);
-  adapter = createTelegramAdapter({
-    token: fake.token,
-    apiRoot: fake.apiRoot,
-    services: run.services,
-    commands,
-  });
-  await adapter.start();
-  run.connect(adapter);
-}
-
-/** Stops the adapter and the scheduler, closes the store, and starts everything again from disk. */
-async function restart(): Promise<void> {
-  await adapter.stop();
-  await run.close();
-  await startBot();
-}
+let bot: NudgeBot;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "stepwise-telegram-nudges-"));
-  clock = new ManualClock("2026-06-01T00:00:00Z");
   fake = new FakeTelegram({ maxPollMs: 100 });
   await fake.start();
-  await startBot();
+  bot = new NudgeBot((services) =>
+    createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, services, commands }),
+  );
+  await bot.start();
 });
 afterEach(async () => {
-  await adapter.stop();
-  await run.close();
+  await bot.stop();
   await fake.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 /** A user writes in a chat; resolves with the text of the bot's next message there. */
@@ -69,7 +41,7 @@ async function say(user: User, chat: Chat, text: string, answerIn: Chat = chat):
 
 const texts = (chat: Chat) => fake.messagesIn(chat.id).map((m) => m.message.text);
 const nudgesIn = (chat: Chat) => texts(chat).filter((text) => text.startsWith("Today's study nudge"));
-const tick = (...instants: string[]) => tickAt(run.scheduler, clock, ...instants);
+const tick = (...instants: string[]) => bot.tick(...instants);
 
 // 07:30 in Kolkata is 02:00 UTC.
 const START = "/nudge start time:07:30 timezone:Asia/Kolkata";
@@ -97,14 +69,14 @@ describe("Daily nudges on Telegram, end to end", () => {
       "Only people who manage this group can use /nudge start here.",
     );
     expect((await fake.nextMessage(group.id, inGroup)).message.text).toContain("My answer is only for you");
-    expect(run.store.read().subscriptions).toEqual({});
+    expect(bot.store.read().subscriptions).toEqual({});
     expect(await say(admin, group, START)).toContain("Daily study nudge set");
     const asked = fake.callsOf("getChatMember").map((call) => call.payload);
     expect(asked).toEqual([
       { chat_id: group.id, user_id: member.id },
       { chat_id: group.id, user_id: admin.id },
     ]);
-    expect(Object.keys(run.store.read().subscriptions)).toEqual([`telegram:${group.id}`]);
+    expect(Object.keys(bot.store.read().subscriptions)).toEqual([`telegram:${group.id}`]);
 
     const before = fake.callsOf("sendMessage").length;
     await tick("2026-06-01T01:58:00Z", "2026-06-01T01:59:00Z");
@@ -113,7 +85,7 @@ describe("Daily nudges on Telegram, end to end", () => {
     expect(nudgesIn(group)).toHaveLength(1);
     await tick("2026-06-01T02:01:00Z", "2026-06-01T04:00:00Z");
 
-    await restart();
+    await bot.restart();
     await tick("2026-06-01T04:01:00Z", "2026-06-01T12:00:00Z", "2026-06-01T18:29:00Z");
     expect(nudgesIn(group)).toHaveLength(1);
     // Only the group was written to, once.
@@ -130,7 +102,7 @@ describe("Daily nudges on Telegram, end to end", () => {
     expect(await say(user, chat, "/nudge start time:21:00 timezone:America/New_York")).toContain(
       "Daily study nudge set",
     );
-    expect(run.store.read().subscriptions[`telegram:${user.id}`]).toMatchObject({
+    expect(bot.store.read().subscriptions[`telegram:${user.id}`]).toMatchObject({
       chat_kind: "private",
       owner: `telegram:${user.id}`,
     });
@@ -153,7 +125,7 @@ describe("Daily nudges on Telegram, end to end", () => {
       fake.failNext("sendMessage", failure);
       await tick("2026-06-01T02:00:00Z");
       const reason = failure.description.replace(/^(Forbidden|Bad Request): /, "");
-      expect(run.store.read().subscriptions[`telegram:${group.id}`]?.paused?.reason).toContain(reason);
+      expect(bot.store.read().subscriptions[`telegram:${group.id}`]?.paused?.reason).toContain(reason);
       // Paused: the next day sends nothing, and nothing is tried.
       const tries = fake.callsOf("sendMessage").length;
       await tick("2026-06-02T02:00:00Z");
@@ -173,8 +145,8 @@ describe("Daily nudges on Telegram, end to end", () => {
   it("GIVEN Telegram answers 502 once THEN the nudge is retried and arrives once", async () => {
     const { group } = await subscribedGroup();
     fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
-    clock.set("2026-06-01T02:00:00Z");
-    expect(await run.scheduler.tick()).toEqual({ sent: 1, skipped: 0, failed: 0 });
+    bot.clock.set("2026-06-01T02:00:00Z");
+    expect(await bot.scheduler.tick()).toEqual({ sent: 1, skipped: 0, failed: 0 });
     expect(nudgesIn(group)).toHaveLength(1);
     expect(fake.callsOf("sendMessage").filter((call) => call.payload.chat_id === group.id)).toHaveLength(3);
   });
