@@ -118,6 +118,14 @@ describe("Daily nudges on Telegram, end to end", () => {
       { error_code: 403, description: "Forbidden: bot was kicked from the supergroup chat" },
     ],
     ["the chat is gone (400)", { error_code: 400, description: "Bad Request: chat not found" }],
+    [
+      "the group became a supergroup (400)",
+      {
+        error_code: 400,
+        description: "Bad Request: group chat was upgraded to a supergroup chat",
+        parameters: { migrate_to_chat_id: -1009999999999 },
+      },
+    ],
   ])(
     "GIVEN %s THEN the nudge pauses with the reason in /nudge status until /nudge start",
     async (_case, failure) => {
