@@ -9,7 +9,8 @@ import { NudgeScheduler } from "../src/scheduler/scheduler.ts";
 import { FileStore } from "../src/store/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 
-const START = new Date("2026-12-01T00:00:00Z");
+/** The bench's "now": every subscription is created just before it. */
+export const START = new Date("2026-12-01T00:00:00Z");
 const ZONES = [
   "Asia/Kolkata",
   "America/New_York",
@@ -19,14 +20,16 @@ const ZONES = [
   "America/Sao_Paulo",
 ];
 
-/** Subscriptions spread over every minute of the day and several zones, as real groups would be. */
-function subscription(i: number): Subscription {
-  const minuteOfDay = i % 1440;
-  const time = `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
-  const timezone = ZONES[i % ZONES.length] ?? "UTC";
+/** A group's subscription as /nudge start stores it, next due at `time` in `timezone` after START. */
+export function groupSubscription(
+  platform: Subscription["platform"],
+  chatId: string,
+  time: string,
+  timezone: string,
+): Subscription {
   return {
-    platform: "telegram",
-    chat_id: `telegram:${-1_000_000 - i}`,
+    platform,
+    chat_id: chatId,
     chat_kind: "group",
     time,
     timezone,
@@ -36,6 +39,13 @@ function subscription(i: number): Subscription {
     ...nextSlot("2026-11-30", time, timezone, START),
     shown_tips: [],
   };
+}
+
+/** Subscriptions spread over every minute of the day and several zones, as real groups would be. */
+function subscription(i: number): Subscription {
+  const minuteOfDay = i % 1440;
+  const time = `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
+  return groupSubscription("telegram", `telegram:${-1_000_000 - i}`, time, ZONES[i % ZONES.length] ?? "UTC");
 }
 
 /** Cost of the minute tick: idle, and a typical minute (about n/1440 due), with n subscriptions. */

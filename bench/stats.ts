@@ -5,6 +5,18 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
+/** The most events within any `windowMs` (a sliding window starting at each event). */
+export function peakInWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  let end = 0;
+  for (let start = 0; start < sorted.length; start++) {
+    while (end < sorted.length && (sorted[end] ?? 0) - (sorted[start] ?? 0) < windowMs) end++;
+    peak = Math.max(peak, end - start);
+  }
+  return peak;
+}
+
 export interface Row {
   figure: string;
   value: string;

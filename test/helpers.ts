@@ -22,6 +22,18 @@ export function fixedClock(iso: string): Clock {
   return { now: () => new Date(at) };
 }
 
+/** A clock the test moves by hand, as the minute timer's ticks would see it. */
+export class ManualClock implements Clock {
+  private at: Date;
+  constructor(iso: string) {
+    this.at = new Date(iso);
+  }
+  now = (): Date => new Date(this.at);
+  set(iso: string): void {
+    this.at = new Date(iso);
+  }
+}
+
 export const testCaller: Caller = {
   platform: "console",
   userId: "console:tester",

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { Heap } from "heap-js";
 import cron, { type ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
@@ -49,6 +50,8 @@ export class NudgeScheduler implements NudgeSchedule {
   private processing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SchedulerOptions) {
+    // Every delivery under way listens for the stop: a fan-out has hundreds, none of them a leak.
+    setMaxListeners(0, this.stopping.signal);
     for (const [key, sub] of Object.entries(options.store.read().subscriptions)) this.index(key, sub);
   }
 

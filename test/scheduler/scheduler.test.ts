@@ -10,16 +10,8 @@ import { noRateLimit, type Store, silentLogger } from "../../src/engine/ports.ts
 import type { Reply } from "../../src/engine/reply.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
-import { testKnowledge } from "../helpers.ts";
-
-/** A clock the test moves by hand. */
-class ManualClock {
-  constructor(private at: Date) {}
-  now = () => new Date(this.at);
-  set(iso: string) {
-    this.at = new Date(iso);
-  }
-}
+import { ManualClock, testKnowledge } from "../helpers.ts";
+import { tickAt } from "./wiring.ts";
 
 interface Sent {
   chatId: string;
@@ -86,25 +78,17 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
   return outcome.reply;
 }
 
-/** Ticks at each given instant, as the minute timer would. */
-async function tickAt(nudges: NudgeScheduler, ...instants: string[]) {
-  for (const instant of instants) {
-    clock.set(instant);
-    await nudges.tick();
-  }
-}
-
 describe("nudge scheduler", () => {
   it("GIVEN groups in three time zones THEN each gets its nudge at its own local time", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
     await command("/nudge start time:07:30 timezone:America/New_York", "-2", nudges);
     await command("/nudge start time:07:30 timezone:Europe/London", "-3", nudges);
     // 07:30 IST = 02:00Z; 07:30 BST = 06:30Z; 07:30 EDT = 11:30Z.
-    await tickAt(nudges, "2026-06-01T01:59:00Z", "2026-06-01T02:00:00Z", "2026-06-01T06:29:00Z");
+    await tickAt(nudges, clock, "2026-06-01T01:59:00Z", "2026-06-01T02:00:00Z", "2026-06-01T06:29:00Z");
     expect(sent.map((s) => [s.chatId, s.at])).toEqual([["-1", "2026-06-01T02:00:00.000Z"]]);
-    await tickAt(nudges, "2026-06-01T06:30:00Z", "2026-06-01T11:30:00Z", "2026-06-01T23:59:00Z");
+    await tickAt(nudges, clock, "2026-06-01T06:30:00Z", "2026-06-01T11:30:00Z", "2026-06-01T23:59:00Z");
     expect(sent.map((s) => [s.chatId, s.at])).toEqual([
       ["-1", "2026-06-01T02:00:00.000Z"],
       ["-3", "2026-06-01T06:30:00.000Z"],
@@ -130,13 +114,13 @@ describe("nudge scheduler", () => {
   ])(
     "GIVEN %s at %s on its spring-forward day THEN it still sends once (%s)",
     async (zone, time, day, expected) => {
-      clock = new ManualClock(new Date(`${day}T00:00:00Z`));
+      clock = new ManualClock(`${day}T00:00:00Z`);
       const nudges = await scheduler();
       await command(`/nudge start time:${time} timezone:${zone}`, "-1", nudges);
       const minutes = Array.from({ length: 24 * 60 }, (_, m) =>
         new Date(Date.parse(`${day}T00:00:00Z`) + m * 60_000).toISOString(),
       );
-      await tickAt(nudges, ...minutes);
+      await tickAt(nudges, clock, ...minutes);
       expect(sent.map((s) => s.at)).toEqual([new Date(expected).toISOString()]);
     },
   );
@@ -147,13 +131,13 @@ describe("nudge scheduler", () => {
   ])(
     "GIVEN %s at %s on its fall-back day THEN the repeated hour does not send twice",
     async (zone, time, day) => {
-      clock = new ManualClock(new Date(`${day}T00:00:00Z`));
+      clock = new ManualClock(`${day}T00:00:00Z`);
       const nudges = await scheduler();
       await command(`/nudge start time:${time} timezone:${zone}`, "-1", nudges);
       const minutes = Array.from({ length: 24 * 60 }, (_, m) =>
         new Date(Date.parse(`${day}T00:00:00Z`) + m * 60_000).toISOString(),
       );
-      await tickAt(nudges, ...minutes);
+      await tickAt(nudges, clock, ...minutes);
       expect(sent).toHaveLength(1);
       const local = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
       expect(local.format(new Date(sent[0]?.at ?? ""))).toBe(time);
@@ -161,67 +145,67 @@ describe("nudge scheduler", () => {
   );
 
   it("GIVEN a restart in the middle of the day THEN no second nudge is sent that day", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const first = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", first);
-    await tickAt(first, "2026-06-01T02:00:00Z");
+    await tickAt(first, clock, "2026-06-01T02:00:00Z");
     await first.stop();
     await store.close();
     store = await FileStore.open(join(dir, "data.json"));
     const second = await scheduler();
-    await tickAt(second, "2026-06-01T02:01:00Z", "2026-06-01T09:00:00Z", "2026-06-01T18:29:00Z");
+    await tickAt(second, clock, "2026-06-01T02:01:00Z", "2026-06-01T09:00:00Z", "2026-06-01T18:29:00Z");
     expect(sent).toHaveLength(1);
-    await tickAt(second, "2026-06-02T02:00:00Z");
+    await tickAt(second, clock, "2026-06-02T02:00:00Z");
     expect(sent.map((s) => s.at)).toEqual(["2026-06-01T02:00:00.000Z", "2026-06-02T02:00:00.000Z"]);
   });
 
   it("GIVEN the bot was down at the due time and back within 3 hours THEN it sends once, late", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const before = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", before);
     const after = await scheduler();
-    await tickAt(after, "2026-06-01T04:30:00Z", "2026-06-01T04:31:00Z");
+    await tickAt(after, clock, "2026-06-01T04:30:00Z", "2026-06-01T04:31:00Z");
     expect(sent.map((s) => s.at)).toEqual(["2026-06-01T04:30:00.000Z"]);
   });
 
   it("GIVEN the bot was down past the 3-hour window THEN that day is skipped and the next day is on time", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const before = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", before);
     const after = await scheduler();
-    await tickAt(after, "2026-06-01T05:01:00Z", "2026-06-01T12:00:00Z");
+    await tickAt(after, clock, "2026-06-01T05:01:00Z", "2026-06-01T12:00:00Z");
     expect(sent).toEqual([]);
-    await tickAt(after, "2026-06-02T02:00:00Z");
+    await tickAt(after, clock, "2026-06-02T02:00:00Z");
     expect(sent.map((s) => s.at)).toEqual(["2026-06-02T02:00:00.000Z"]);
   });
 
   it("GIVEN the bot was down for days THEN it neither floods nor sends missed days", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const before = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", before);
     const after = await scheduler();
-    await tickAt(after, "2026-06-05T03:00:00Z", "2026-06-05T03:01:00Z");
+    await tickAt(after, clock, "2026-06-05T03:00:00Z", "2026-06-05T03:01:00Z");
     expect(sent.map((s) => s.at)).toEqual(["2026-06-05T03:00:00.000Z"]);
   });
 
   it("GIVEN the bot was removed from the chat THEN the subscription pauses with the reason until /nudge start", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
     failWith = () => new DeliveryError("403: bot was kicked", true, "the bot was removed from this group");
-    await tickAt(nudges, "2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z");
+    await tickAt(nudges, clock, "2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z");
     expect(sent).toEqual([]);
     const status = await command("/nudge status", "-1", nudges);
     expect(status.data.paused).toBe("the bot was removed from this group");
     failWith = undefined;
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
     expect((await command("/nudge status", "-1", nudges)).data.paused).toBeNull();
-    await tickAt(nudges, "2026-06-03T02:00:00Z");
+    await tickAt(nudges, clock, "2026-06-03T02:00:00Z");
     expect(sent).toHaveLength(1);
   });
 
   it("GIVEN a transient failure THEN delivery is retried and the nudge arrives once", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
     let failures = 2;
@@ -238,11 +222,12 @@ describe("nudge scheduler", () => {
   });
 
   it("GIVEN an exam date THEN it counts down, and after the exam sends one closing message and stops", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata exam_date:2026-06-02", "-1", nudges);
     await tickAt(
       nudges,
+      clock,
       "2026-06-01T02:00:00Z",
       "2026-06-02T02:00:00Z",
       "2026-06-03T02:00:00Z",
@@ -257,14 +242,14 @@ describe("nudge scheduler", () => {
   });
 
   it("GIVEN daily nudges THEN tips do not repeat until all have been shown", async () => {
-    clock = new ManualClock(new Date("2026-06-01T00:00:00Z"));
+    clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:UTC", "-1", nudges);
     const tips = (await testKnowledge()).entries.filter((e) => e.nudge).length;
     const days = Array.from({ length: tips + 1 }, (_, d) =>
       new Date(Date.parse("2026-06-01T07:30:00Z") + d * 86_400_000).toISOString(),
     );
-    await tickAt(nudges, ...days);
+    await tickAt(nudges, clock, ...days);
     const shown = sent.map((s) => s.reply.data.tip);
     expect(new Set(shown.slice(0, tips)).size).toBe(tips);
     expect(sent).toHaveLength(tips + 1);

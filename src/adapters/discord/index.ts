@@ -136,6 +136,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
 
     async send(chatId: string, reply: Reply) {
       // Chats are recorded as "discord:<channel id>"; a bare channel id is accepted too.
+      // client.rest queues each channel's posts within its rate-limit bucket and all requests
+      // within Discord's global 50 a second (waiting out any 429), so a fan-out needs no throttle here.
       const channelId = chatId.replace(/^discord:/, "");
       for (const message of renderReply(reply)) {
         const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };

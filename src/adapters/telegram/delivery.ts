@@ -51,7 +51,7 @@ export function permanentRefusal(error: unknown): string | undefined {
   if (error.error_code === 403) return `Telegram refused: ${stripPrefix(error.description)}`;
   if (
     error.error_code === 400 &&
-    /chat not found|not enough rights|have no rights/i.test(error.description)
+    /chat not found|not enough rights|have no rights|upgraded to a supergroup/i.test(error.description)
   ) {
     return `Telegram refused: ${stripPrefix(error.description)}`;
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import { Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
@@ -11,6 +12,7 @@ import { botCommands } from "./botCommands.ts";
 import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
 import { chatKey } from "./request.ts";
 import { updateRouter } from "./router.ts";
+import { type ThrottleLimits, throttle } from "./throttle.ts";
 
 export interface TelegramAdapterOptions {
   /** The token BotFather gave. */
@@ -19,10 +21,15 @@ export interface TelegramAdapterOptions {
   apiRoot?: string;
   services: Services;
   commands: readonly CommandSpec[];
+  /** Telegram's rate limits by default; tests shrink them. */
+  limits?: ThrottleLimits;
 }
 
-/** How long `send` may take, retries included, before it gives up as a transient failure. */
-const SEND_TIMEOUT_MS = 60_000;
+/**
+ * How long one API call may take, auto-retries included, once the throttle lets it go (waiting
+ * for a turn is not counted: a large fan-out queues for longer than this, by design).
+ */
+const CALL_TIMEOUT_MS = 60_000;
 /** A 429 asking to wait longer than this fails the call instead of holding a reply that long. */
 const MAX_RETRY_AFTER_SECONDS = 60;
 
@@ -37,14 +44,22 @@ class TelegramAdapter implements PlatformAdapter {
   private runner: RunnerHandle | undefined;
   /** Updates being handled, so `stop` can wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted by `stop`: sends still waiting for a turn give up rather than hold the shutdown. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
-    const { services, commands, token, apiRoot } = options;
+    const { services, commands, token, apiRoot, limits } = options;
+    // Every send waiting for its turn listens for the stop: a fan-out has hundreds.
+    setMaxListeners(0, this.closing.signal);
     this.bot = new Bot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
-    // Logging sits inside auto-retry, so every failed attempt is seen, not just the last.
+    // The last transformer runs first: throttle, then the time limit, auto-retry and logging.
+    // Logging sits inside auto-retry, so every failed attempt is seen, not just the last; the
+    // throttle sits outside it, so a retry after a 429 keeps the wait Telegram asked for.
     this.bot.api.config.use(
       logFailures(services.logger),
       autoRetry({ maxDelaySeconds: MAX_RETRY_AFTER_SECONDS, maxRetryAttempts: 5 }),
+      timeLimit(CALL_TIMEOUT_MS),
+      throttle(limits),
     );
     this.bot.use(async (_ctx, next) => {
       const handled = next();
@@ -90,6 +105,7 @@ class TelegramAdapter implements PlatformAdapter {
   }
 
   async stop(): Promise<void> {
+    this.closing.abort();
     const runner = this.runner;
     this.runner = undefined;
     await runner?.stop();
@@ -103,7 +119,7 @@ class TelegramAdapter implements PlatformAdapter {
     const refused = undeliverableReason(store, key);
     if (refused) throw new DeliveryError(`Not sending to ${key}: ${refused}`, true, refused);
     try {
-      await sendReply(this.bot.api, id, content, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+      await sendReply(this.bot.api, id, content, { signal: this.closing.signal });
     } catch (error) {
       const failure = toDeliveryError(error);
       if (failure.permanent) await markUndeliverable(store, clock, key, failure.reason);
@@ -139,6 +155,16 @@ function startError(error: unknown): unknown {
     );
   }
   return error;
+}
+
+/** Bounds every call but the long poll (which has its own timeout): a hung request fails. */
+function timeLimit(ms: number): Transformer {
+  return (prev, method, payload, signal) => {
+    if (method === "getUpdates") return prev(method, payload, signal);
+    const limit = AbortSignal.timeout(ms);
+    const bounded = signal ? AbortSignal.any([signal as AbortSignal, limit]) : limit;
+    return prev(method, payload, bounded as typeof signal);
+  };
 }
 
 /** Logs each refused or failed API call without its payload (message text may be personal). */

@@ -17,21 +17,10 @@ import type { PlatformAdapter } from "../../../src/engine/ports.ts";
 import { paragraph, reply } from "../../../src/engine/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { slashFromLine } from "../../fakes/discord/commandLine.ts";
-import type { FakeDiscord, RecordedRequest } from "../../fakes/discord/server.ts";
+import type { FakeDiscord } from "../../fakes/discord/server.ts";
 import { sampleCommands } from "../../fixtures/sampleCommands.ts";
 import { testContext } from "../../helpers.ts";
-import { recordingLogger, startBot } from "./harness.ts";
-
-/** The message an interaction was answered with: the callback's data, or the edit of a deferral. */
-function answerOf(requests: RecordedRequest[]) {
-  const [callback] = requests;
-  if (!callback) throw new Error("no answer");
-  if (callback.body.type === InteractionResponseType.ChannelMessageWithSource) {
-    return { flags: callback.body.data.flags ?? 0, ...callback.body.data };
-  }
-  const completion = requests.find((r) => r.path.startsWith("/webhooks/") && r.method !== "DELETE");
-  return { flags: callback.body.data.flags ?? 0, ...completion?.body };
-}
+import { answerOf, recordingLogger, startBot } from "./harness.ts";
 
 describe("Discord adapter with the real registry, against a fake Discord", () => {
   let fake: FakeDiscord;

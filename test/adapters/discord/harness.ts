@@ -1,8 +1,9 @@
+import { InteractionResponseType } from "discord.js";
 import { commands } from "../../../commands/index.ts";
 import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
 import type { CommandSpec } from "../../../src/engine/command.ts";
 import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
-import { FakeDiscord } from "../../fakes/discord/server.ts";
+import { FakeDiscord, type RecordedRequest } from "../../fakes/discord/server.ts";
 import { testContext } from "../../helpers.ts";
 
 export interface LogLine {
@@ -51,4 +52,15 @@ export async function startBot(
     await fake.stop();
   };
   return { fake, adapter, stop };
+}
+
+/** The message an interaction was answered with: the callback's data, or the edit of a deferral. */
+export function answerOf(requests: RecordedRequest[]) {
+  const [callback] = requests;
+  if (!callback) throw new Error("no answer");
+  if (callback.body.type === InteractionResponseType.ChannelMessageWithSource) {
+    return { flags: callback.body.data.flags ?? 0, ...callback.body.data };
+  }
+  const completion = requests.find((r) => r.path.startsWith("/webhooks/") && r.method !== "DELETE");
+  return { flags: callback.body.data.flags ?? 0, ...completion?.body };
 }

@@ -2,6 +2,7 @@ import type { Chat, User } from "grammy/types";
 import { z } from "zod";
 import { commands as registry } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
+import type { ThrottleLimits } from "../../../src/adapters/telegram/throttle.ts";
 import {
   type CommandSpec,
   defineCommand,
@@ -49,6 +50,7 @@ export async function startTelegram(
     commands?: readonly CommandSpec[];
     fake?: FakeTelegramOptions;
     services?: Partial<Services>;
+    limits?: ThrottleLimits;
   } = {},
 ): Promise<Harness> {
   const fake = new FakeTelegram(options.fake);
@@ -61,6 +63,7 @@ export async function startTelegram(
     apiRoot,
     services,
     commands: options.commands ?? registry,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   await adapter.start();
   return {

@@ -35,6 +35,8 @@ export interface RecordedRequest {
   authorization: string | undefined;
   /** The status the fake answered with. */
   status?: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are arbitrary JSON the tests inspect
   body: any;
 }
@@ -74,7 +76,7 @@ export class FakeDiscord {
   ackHeartbeats = true;
   private readonly heartbeatIntervalMs: number;
   private readonly events = new EventEmitter();
-  private readonly channelErrors = new Map<string, ApiError>();
+  private readonly channelErrors = new Map<string, { error: ApiError; times: number }>();
   private nextCallbackError: ApiError | undefined;
   private readonly sessions = new Map<string, { seq: number }>();
   private readonly http: Server;
@@ -109,9 +111,9 @@ export class FakeDiscord {
     return `http://${this.origin}/api`;
   }
 
-  /** Makes posts to this channel fail with a Discord error (e.g. 10003 Unknown Channel). */
-  failChannel(channelId: string, error: ApiError): void {
-    this.channelErrors.set(channelId, error);
+  /** Makes the next `times` posts to this channel (all of them by default) fail with a Discord error (e.g. 10003 Unknown Channel). */
+  failChannel(channelId: string, error: ApiError, times = Number.POSITIVE_INFINITY): void {
+    this.channelErrors.set(channelId, { error, times });
   }
 
   /** Makes the next interaction callback fail with a Discord error; the ones after succeed. */
@@ -299,6 +301,7 @@ export class FakeDiscord {
       query: url.searchParams,
       authorization: req.headers.authorization,
       body: text && req.headers["content-type"]?.includes("json") ? JSON.parse(text) : text,
+      at: Date.now(),
     };
     this.requests.push(request);
     const [status, body] = url.pathname.startsWith(API_PREFIX)
@@ -360,8 +363,11 @@ export class FakeDiscord {
     }
     if (method === "POST" && parts[0] === "channels" && parts[2] === "messages") {
       const channelId = parts[1] ?? "";
-      const error = this.channelErrors.get(channelId);
-      if (error) return [error.status, { message: error.message, code: error.code }];
+      const failing = this.channelErrors.get(channelId);
+      if (failing && failing.times > 0) {
+        failing.times -= 1;
+        return [failing.error.status, { message: failing.error.message, code: failing.error.code }];
+      }
       return [200, message(world, channelId, request.body)];
     }
     return [404, { message: "404: Not Found", code: 0 }];

@@ -178,6 +178,11 @@ export class FakeTelegram {
     });
   }
 
+  /** The bot was added to this chat earlier: it may post there without having heard from it. */
+  addChat(chat: Chat): void {
+    this.chats.set(chat.id, chat);
+  }
+
   makeAdmin(chatId: number, userId: number): void {
     const set = this.admins.get(chatId) ?? new Set<number>();
     set.add(userId);

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Services } from "../../src/engine/command.ts";
+import { noRateLimit, type PlatformAdapter, type Store, silentLogger } from "../../src/engine/ports.ts";
+import { NudgeScheduler, type SchedulerOptions } from "../../src/scheduler/scheduler.ts";
+import { FileStore } from "../../src/store/fileStore.ts";
+import { ManualClock, testKnowledge } from "../helpers.ts";
+
+/** Ticks at each instant in turn, as the minute timer would. */
+export async function tickAt(scheduler: NudgeScheduler, clock: ManualClock, ...instants: string[]) {
+  for (const instant of instants) {
+    clock.set(instant);
+    await scheduler.tick();
+  }
+}
+
+/**
+ * The bot's nudge side and one real platform adapter, wired as app.ts does it (the adapter's `send`
+ * delivers the scheduler's nudges), over a store on disk and a clock the test moves by hand.
+ * `restart` stops everything and starts it again from the same data file.
+ */
+export class NudgeBot {
+  readonly clock = new ManualClock("2026-06-01T00:00:00Z");
+  private dir = "";
+  private current: { store: Store; scheduler: NudgeScheduler; adapter: PlatformAdapter } | undefined;
+
+  constructor(private readonly createAdapter: (services: Services) => PlatformAdapter) {}
+
+  private get running() {
+    if (!this.current) throw new Error("the nudge bot is not running");
+    return this.current;
+  }
+
+  get store(): Store {
+    return this.running.store;
+  }
+
+  get scheduler(): NudgeScheduler {
+    return this.running.scheduler;
+  }
+
+  async start(): Promise<void> {
+    this.dir ||= await mkdtemp(join(tmpdir(), "stepwise-nudges-"));
+    const store = await FileStore.open(join(this.dir, "stepwise.json"));
+    const knowledge = await testKnowledge();
+    const { clock } = this;
+    const senders: SchedulerOptions["senders"] = {};
+    const scheduler = new NudgeScheduler({
+      store,
+      knowledge,
+      clock,
+      logger: silentLogger,
+      senders,
+      // Back-off in milliseconds: the tests retry without waiting real minutes.
+      retry: { minTimeout: 5, maxTimeout: 20 },
+    });
+    const services = {
+      knowledge,
+      clock,
+      logger: silentLogger,
+      store,
+      nudges: scheduler,
+      limits: noRateLimit,
+    };
+    const adapter = this.createAdapter(services);
+    await adapter.start();
+    senders[adapter.platform] = (chatId, reply) => adapter.send(chatId, reply);
+    this.current = { store, scheduler, adapter };
+  }
+
+  /** Stops the adapter and the scheduler, closes the store, and starts everything again from disk. */
+  async restart(): Promise<void> {
+    await this.shutdown();
+    await this.start();
+  }
+
+  /** Shuts down and deletes the data file. */
+  async stop(): Promise<void> {
+    await this.shutdown();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  tick(...instants: string[]): Promise<void> {
+    return tickAt(this.scheduler, this.clock, ...instants);
+  }
+
+  private async shutdown(): Promise<void> {
+    const { store, scheduler, adapter } = this.running;
+    this.current = undefined;
+    await adapter.stop();
+    await scheduler.stop();
+    await store.close();
+  }
+}
