@@ -1,5 +1,6 @@
-import { type APIEmbed, escapeMarkdown } from "discord.js";
-import type { Block, Reply, SourceRef } from "../../engine/reply.ts";
+import type { APIEmbed } from "discord.js";
+import { type Block, isWebUrl, type Reply, type SourceRef } from "../../engine/reply.ts";
+import { charBoundary, clip } from "../../engine/text.ts";
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message). */
 export const LIMITS = {
@@ -20,18 +21,34 @@ export interface RenderedMessage {
 // Stepwise's accent colour on the side of every embed.
 const EMBED_COLOR = 0x2f6f9f;
 
+// Discord links web addresses by itself and Markdown characters inside one belong to the address
+// (a backslash there would end up in the link), so addresses are left as typed. RFC 3986 characters
+// only: what Discord might not take as part of the address is escaped like any other text.
+const WEB_ADDRESS = /https?:\/\/[\w\-.~:/?#@!$&'()*+,;=%]+/g;
+// Emphasis, underline, strikethrough, spoilers, code, escapes, and `[` so no masked link can open.
+const INLINE = /[\\*_~|`[]/g;
+
 /**
- * Escapes plain text for Discord Markdown: emphasis, code, links, headings and lists, plus the
- * block quotes and subtext (`-#`) that escapeMarkdown leaves alone.
+ * Escapes plain text for Discord Markdown so it shows exactly as typed: every inline marker; the
+ * heading, quote, subtext and list markers at line starts; and mention, channel, command and emoji
+ * tags (`<@1>`, `<#1>`, `</cmd:1>`, `@everyone`), which would still show as mentions even though
+ * allowed_mentions stops the ping. One linear pass: discord.js's escapeMarkdown rescans the line
+ * before every character (100 KB on one line took most of a minute) and leaves links and emphasis
+ * live in some places (every `[` after the first of a line, `_` anywhere after `<:`).
  */
 export function escapeText(text: string): string {
-  const escaped = escapeMarkdown(text, {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  });
-  return escaped.replace(/^(\s*)(>|-#)/gm, "$1\\$2");
+  let escaped = "";
+  let from = 0;
+  for (const address of text.matchAll(WEB_ADDRESS)) {
+    escaped += text.slice(from, address.index).replace(INLINE, "\\$&") + address[0];
+    from = address.index + address[0].length;
+  }
+  escaped += text.slice(from).replace(INLINE, "\\$&");
+  return escaped
+    .replace(/<(?=[@#/:]|a:|t:|id:)/g, "\\<")
+    .replace(/@(?=everyone|here)/g, "\\@")
+    .replace(/^([ \t]*)([#>-])/gm, "$1\\$2")
+    .replace(/^([ \t]*\d+)\./gm, "$1\\.");
 }
 
 function renderBlock(block: Block): string {
@@ -45,18 +62,18 @@ function renderBlock(block: Block): string {
   }
 }
 
-// Parentheses would end the Markdown link early.
-const linkTarget = (url: string) => url.replaceAll("(", "%28").replaceAll(")", "%29");
+// Normalised (no spaces, quotes or line breaks), and parentheses would end the Markdown link early.
+const linkTarget = (url: string) => new URL(url).href.replaceAll("(", "%28").replaceAll(")", "%29");
 
+/** Sources as links where they have a web address; any other address would show as raw Markdown. */
 function renderSources(sources: readonly SourceRef[]): string {
   const items = sources.map((s) =>
-    s.url ? `[${escapeText(s.title).replace(/[[\]]/g, "\\$&")}](${linkTarget(s.url)})` : escapeText(s.title),
+    s.url && isWebUrl(s.url)
+      ? `[${escapeText(s.title).replaceAll("]", "\\]")}](${linkTarget(s.url)})`
+      : escapeText(s.title),
   );
   return `**Sources:** ${items.join(" · ")}`;
 }
-
-const truncate = (text: string, limit: number) =>
-  text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 
 /**
  * Splits text into chunks of at most `limit` characters, preferring paragraph, then line, then
@@ -72,7 +89,7 @@ export function splitText(text: string, limit: number): string[] {
       cut = window.lastIndexOf(separator);
       if (cut > limit / 2) break;
     }
-    if (cut <= 0) cut = limit;
+    if (cut <= 0) cut = charBoundary(rest, limit);
     let chunk = rest.slice(0, cut);
     // A trailing odd run of backslashes would escape the next chunk's first character.
     const backslashes = /\\+$/.exec(chunk)?.[0].length ?? 0;
@@ -110,11 +127,11 @@ export function renderReply(reply: Reply): RenderedMessage[] {
   }));
   const [first] = embeds;
   const last = embeds.at(-1);
-  if (first) first.title = truncate(reply.title || "Stepwise", LIMITS.embedTitle);
+  if (first) first.title = clip(reply.title || "Stepwise", LIMITS.embedTitle);
   if (last && note) {
     // One embed may hold a full title and description; the footer gets what the total leaves.
     const room = Math.min(LIMITS.embedFooter, LIMITS.embedTotal - embedSize(last));
-    last.footer = { text: truncate(note, room) };
+    last.footer = { text: clip(note, room) };
   }
 
   const messages: RenderedMessage[] = [];

@@ -1,0 +1,18 @@
+import fc from "fast-check";
+import { hugeText } from "./test/hardening/hostileText.ts";
+import { runText } from "./src/engine/dispatch.ts";
+import { testContext } from "./test/helpers.ts";
+import { renderPlain } from "./src/adapters/console/render.ts";
+import { renderHtml } from "./src/adapters/telegram/render.ts";
+import { renderReply } from "./src/adapters/discord/render.ts";
+const ctx = await testContext();
+const [s] = fc.sample(hugeText, { numRuns: 1, seed: 1 });
+const out = await runText(`/plan ${s}`, ctx);
+console.log(JSON.stringify(out!.reply).length, JSON.stringify(out!.reply).slice(0, 300));
+let t = performance.now(); renderPlain(out!.reply); console.log("plain", performance.now() - t);
+t = performance.now(); renderHtml(out!.reply); console.log("html", performance.now() - t);
+t = performance.now(); renderReply(out!.reply); console.log("discord", performance.now() - t);
+import { checkConsole, checkTelegram, checkDiscord } from "./test/hardening/platformChecks.ts";
+t = performance.now(); checkConsole(out!.reply); console.log("cc", performance.now() - t);
+t = performance.now(); checkTelegram(out!.reply); console.log("ct", performance.now() - t);
+t = performance.now(); checkDiscord(out!.reply); console.log("cd", performance.now() - t);
