@@ -11,6 +11,7 @@ import { argsFor, commandLine, hasLoneSurrogate, hostileText, hugeText, textsOf 
 import { checkEveryPlatform } from "./platformChecks.ts";
 
 const leaves = leavesOf(commands);
+const hugeWord = hugeText.map((text) => text.replace(/\s/g, "") || "x");
 const names = [...new Set(leaves.map(({ path }) => path.split(" ")[0] ?? ""))];
 
 const callers: Caller[] = [
@@ -69,7 +70,10 @@ async function runChecked(lines: readonly string[], caller: Caller): Promise<voi
     if (!outcome.ok) expect(JSON.stringify(store.read()), "an error changed the store").toBe(before);
     if (!hasLoneSurrogate(line))
       expect(texts.some(hasLoneSurrogate), "the reply cut a character").toBe(false);
-    checkEveryPlatform(outcome.reply);
+    const shown = checkEveryPlatform(outcome.reply);
+    // A refusal quotes at most a little of what was typed: one message, however long the line.
+    if (!outcome.ok)
+      expect([shown.telegram.length, shown.discord.length], line.slice(0, 200)).toEqual([1, 1]);
   }
 }
 
@@ -117,6 +121,11 @@ describe("hostile command lines through the engine and every renderer", () => {
         .tuple(fc.constantFrom(...leaves.map((l) => l.path)), hugeText)
         .map(([path, text]) => `/${path} ${text}`),
       hugeText.map((text) => `/profile set timezone:${text}`),
+      // One word of 100 KB: a name, a subcommand, a value the tokenizer cannot split.
+      hugeWord.map((word) => `/${word}`),
+      fc
+        .tuple(fc.constantFrom(...names, ...leaves.map((l) => l.path)), hugeWord)
+        .map(([path, word]) => `/${path} ${word}`),
       hugeText,
     );
     await fc.assert(

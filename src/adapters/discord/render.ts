@@ -21,10 +21,6 @@ export interface RenderedMessage {
 // Stepwise's accent colour on the side of every embed.
 const EMBED_COLOR = 0x2f6f9f;
 
-// Discord links web addresses by itself and Markdown characters inside one belong to the address
-// (a backslash there would end up in the link), so addresses are left as typed. RFC 3986 characters
-// only: what Discord might not take as part of the address is escaped like any other text.
-const WEB_ADDRESS = /https?:\/\/[\w\-.~:/?#@!$&'()*+,;=%]+/g;
 // Emphasis, underline, strikethrough, spoilers, code, escapes, and `[` so no masked link can open.
 const INLINE = /[\\*_~|`[]/g;
 
@@ -32,24 +28,25 @@ const INLINE = /[\\*_~|`[]/g;
  * Escapes plain text for Discord Markdown so it shows exactly as typed: every inline marker; the
  * heading, quote, subtext and list markers at line starts; and mention, channel, command and emoji
  * tags (`<@1>`, `<#1>`, `</cmd:1>`, `@everyone`), which would still show as mentions even though
- * allowed_mentions stops the ping. One linear pass: discord.js's escapeMarkdown rescans the line
- * before every character (100 KB on one line took most of a minute) and leaves links and emphasis
- * live in some places (every `[` after the first of a line, `_` anywhere after `<:`).
+ * allowed_mentions stops the ping. Linear, unlike discord.js's escapeMarkdown, which rescans the
+ * line before every character (100 KB on one line took most of a minute) and leaves some markup
+ * live (every `[` after the first of a line, `_` anywhere after `<:`, `**` after a web address).
  */
 export function escapeText(text: string): string {
-  let escaped = "";
-  let from = 0;
-  for (const address of text.matchAll(WEB_ADDRESS)) {
-    escaped += text.slice(from, address.index).replace(INLINE, "\\$&") + address[0];
-    from = address.index + address[0].length;
-  }
-  escaped += text.slice(from).replace(INLINE, "\\$&");
-  return escaped
+  return text
+    .replace(INLINE, "\\$&")
     .replace(/<(?=[@#/:]|a:|t:|id:)/g, "\\<")
     .replace(/@(?=everyone|here)/g, "\\@")
     .replace(/^([ \t]*)([#>-])/gm, "$1\\$2")
     .replace(/^([ \t]*\d+)\./gm, "$1\\.");
 }
+
+/**
+ * Embed titles show no links and, on desktop, no Markdown, so a backslash would show; mobile
+ * clients still resolve mentions there. An invisible zero-width space breaks them everywhere.
+ */
+const breakMentions = (title: string) =>
+  title.replace(/<(?=[@#/:]|a:|t:|id:)/g, "<\u200b").replace(/@(?=everyone|here)/g, "@\u200b");
 
 function renderBlock(block: Block): string {
   switch (block.kind) {
@@ -62,16 +59,23 @@ function renderBlock(block: Block): string {
   }
 }
 
-// Normalised (no spaces, quotes or line breaks), and parentheses would end the Markdown link early.
+// Normalised by URL (no spaces, quotes, `<` or line breaks); parentheses would end the link early.
 const linkTarget = (url: string) => new URL(url).href.replaceAll("(", "%28").replaceAll(")", "%29");
+
+// Long replies are split at a space in the last half of a message; with titles and addresses this
+// short, a split never falls inside a link (which would show its address as raw, live Markdown).
+const MAX_SOURCE_TITLE = 200;
+const MAX_LINK_TARGET = 500;
 
 /** Sources as links where they have a web address; any other address would show as raw Markdown. */
 function renderSources(sources: readonly SourceRef[]): string {
-  const items = sources.map((s) =>
-    s.url && isWebUrl(s.url)
-      ? `[${escapeText(s.title).replaceAll("]", "\\]")}](${linkTarget(s.url)})`
-      : escapeText(s.title),
-  );
+  const items = sources.map((s) => {
+    const title = escapeText(clip(s.title, MAX_SOURCE_TITLE));
+    const target = s.url && isWebUrl(s.url) ? linkTarget(s.url) : undefined;
+    return target && target.length <= MAX_LINK_TARGET
+      ? `[${title.replaceAll("]", "\\]")}](${target})`
+      : title;
+  });
   return `**Sources:** ${items.join(" · ")}`;
 }
 
@@ -127,7 +131,7 @@ export function renderReply(reply: Reply): RenderedMessage[] {
   }));
   const [first] = embeds;
   const last = embeds.at(-1);
-  if (first) first.title = clip(reply.title || "Stepwise", LIMITS.embedTitle);
+  if (first) first.title = clip(breakMentions(reply.title.trim() || "Stepwise"), LIMITS.embedTitle);
   if (last && note) {
     // One embed may hold a full title and description; the footer gets what the total leaves.
     const room = Math.min(LIMITS.embedFooter, LIMITS.embedTotal - embedSize(last));
