@@ -7,12 +7,20 @@ import type { Logger } from "../../src/engine/ports.ts";
 import { parseTextCommand } from "../../src/engine/textCommand.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { testContext } from "../helpers.ts";
-import { argsFor, commandLine, hasLoneSurrogate, hostileText, hugeText, textsOf } from "./hostileText.ts";
+import {
+  argsFor,
+  commandLine,
+  commandLines,
+  hasLoneSurrogate,
+  hostileText,
+  hugeText,
+  textsOf,
+} from "./hostileText.ts";
 import { checkEveryPlatform } from "./platformChecks.ts";
 
 const leaves = leavesOf(commands);
 const hugeWord = hugeText.map((text) => text.replace(/\s/g, "") || "x");
-const names = [...new Set(leaves.map(({ path }) => path.split(" ")[0] ?? ""))];
+const names = commands.map((spec) => spec.name);
 
 const callers: Caller[] = [
   { platform: "console", userId: "console:tester", chatId: "console:local", chatKind: "private" },
@@ -33,19 +41,7 @@ const callers: Caller[] = [
   },
 ];
 
-/** A line for any command: its own options, a wrong subcommand, or a made-up command name. */
-const anyCommandLine = fc.oneof(
-  ...leaves.map(({ path, leaf }) => commandLine(path, argsFor(leaf))),
-  fc.tuple(fc.constantFrom(...names), hostileText(8)).map(([name, rest]) => `/${name} ${rest}`),
-);
-
-/** Anything at all typed into a chat. */
-const anyLine = fc.oneof(
-  { arbitrary: anyCommandLine, weight: 6 },
-  { arbitrary: hostileText(40).map((text) => `/ask ${text}`), weight: 2 },
-  { arbitrary: hostileText(40).map((text) => `/${text}`), weight: 1 },
-  { arbitrary: hostileText(40), weight: 1 },
-);
+const { command: anyCommandLine, any: anyLine } = commandLines(commands);
 
 /**
  * Runs lines in order, as one person in one chat over a fresh store, checking each outcome: no

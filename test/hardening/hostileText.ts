@@ -3,7 +3,8 @@
  * chat box. Shared by the engine, renderer and adapter properties so all of them see the same mix.
  */
 import fc from "fast-check";
-import type { LeafCommand } from "../../src/engine/command.ts";
+import type { CommandSpec, LeafCommand } from "../../src/engine/command.ts";
+import { leavesOf } from "../../src/engine/dispatch.ts";
 import { describeOptions, type OptionMeta } from "../../src/engine/options.ts";
 import type { Block, Reply, SourceRef } from "../../src/engine/reply.ts";
 
@@ -165,18 +166,43 @@ export function argsFor(leaf: LeafCommand): fc.Arbitrary<string> {
 }
 
 /** `/path` as a person might type it: any case, maybe `@botname` after the command name. */
-export function commandLine(path: string, args: fc.Arbitrary<string>): fc.Arbitrary<string> {
+export function commandLine(
+  path: string,
+  args: fc.Arbitrary<string>,
+  mentions: readonly string[] = ["", "@StepwiseBot", "@other_bot", "@"],
+): fc.Arbitrary<string> {
   const [name = "", sub] = path.split(" ");
   return fc
     .tuple(
       fc.constantFrom(name, name.toUpperCase()),
-      fc.constantFrom("", "@StepwiseBot", "@other_bot", "@"),
+      fc.constantFrom(...mentions),
       args,
       fc.constantFrom("", " ", "\n"),
     )
     .map(([typed, mention, rest, lead]) =>
       `${lead}/${typed}${mention}${sub ? ` ${sub}` : ""} ${rest}`.replace(/ $/, ""),
     );
+}
+
+/**
+ * Lines for every command of a registry: its own options, a wrong subcommand or a made-up name
+ * (`command`), and anything at all typed into a chat (`any`): free text for /ask, random lines.
+ */
+export function commandLines(commands: readonly CommandSpec[], mentions?: readonly string[]) {
+  const leaves = leavesOf(commands);
+  const command = fc.oneof(
+    ...leaves.map(({ path, leaf }) => commandLine(path, argsFor(leaf), mentions)),
+    fc
+      .tuple(fc.constantFrom(...commands.map((c) => c.name)), hostileText(8))
+      .map(([name, rest]) => `/${name} ${rest}`),
+  );
+  const any = fc.oneof(
+    { arbitrary: command, weight: 6 },
+    { arbitrary: hostileText(40).map((text) => `/ask ${text}`), weight: 2 },
+    { arbitrary: hostileText(40).map((text) => `/${text}`), weight: 1 },
+    { arbitrary: hostileText(40), weight: 1 },
+  );
+  return { command, any };
 }
 
 const hostileUrl: fc.Arbitrary<string> = fc.oneof(

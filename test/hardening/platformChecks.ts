@@ -41,19 +41,22 @@ export function checkConsole(reply: Reply): string {
 
 const TELEGRAM_TAG = /^<(?:b|\/b|i|\/i|\/a|a href="[^"]*")>/;
 
+/** One message in Telegram's HTML: parses, fits, is not empty, holds only the renderer's own tags. */
+export function checkTelegramMessage(html: string): string {
+  // Only the tags the renderer writes itself: any other "<" would be user text left unescaped.
+  for (let at = html.indexOf("<"); at !== -1; at = html.indexOf("<", at + 1)) {
+    expect(TELEGRAM_TAG.exec(html.slice(at, at + 2100))?.[0], html.slice(at, at + 40)).toBeDefined();
+  }
+  const parsed = parseTelegramHtml(html);
+  expect(parsed.text.length).toBeLessThanOrEqual(4096);
+  expect(parsed.text.trim()).not.toBe("");
+  for (const link of parsed.links) expect(isWebUrl(link.url), link.url).toBe(true);
+  return parsed.text;
+}
+
 export function checkTelegram(reply: Reply): string[] {
   const messages = renderHtml(reply);
-  const texts = messages.map((html) => {
-    // Only the tags the renderer writes itself: any other "<" would be user text left unescaped.
-    for (let at = html.indexOf("<"); at !== -1; at = html.indexOf("<", at + 1)) {
-      expect(TELEGRAM_TAG.exec(html.slice(at, at + 2100))?.[0], html.slice(at, at + 40)).toBeDefined();
-    }
-    const parsed = parseTelegramHtml(html);
-    expect(parsed.text.length).toBeLessThanOrEqual(4096);
-    expect(parsed.text.trim()).not.toBe("");
-    for (const link of parsed.links) expect(isWebUrl(link.url), link.url).toBe(true);
-    return parsed.text;
-  });
+  const texts = messages.map(checkTelegramMessage);
   const shown = squash(texts.join(""));
   for (const text of textsOf(reply)) {
     // Source titles may be shortened; everything else must be shown whole.
@@ -78,13 +81,14 @@ const WEB_ADDRESS = /https?:\/\/[^\s<]+/g;
 // be split between the two markers of a pair.
 const OWN_BOLD = /^\*\*Sources:\*\*|^\*\*|\*\*$/gm;
 
-/** Checks text Discord renders as Markdown (content, descriptions, fields; not titles or footers). */
-function checkMarkdown(markdown: string, reply: Reply): void {
+/**
+ * Checks text Discord renders as Markdown (content, descriptions, fields; not titles or footers).
+ * The only links are the renderer's own, at most one per source with a web address.
+ */
+function checkMarkdown(markdown: string, maxLinks: number): void {
   const live = liveSyntax(markdown);
-  const webSources = (reply.footer?.sources ?? []).filter((s) => s.url !== undefined && isWebUrl(s.url));
   const links = [...live.matchAll(MASKED_LINK)];
-  // The only links are the renderer's own, one per source with a web address.
-  expect(links.length).toBeLessThanOrEqual(webSources.length);
+  expect(links.length).toBeLessThanOrEqual(maxLinks);
   for (const [, , target = ""] of links) expect(isWebUrl(target), `link to ${target}`).toBe(true);
   // Link targets are addresses, not text (also when a long reply is split inside a link: Discord
   // links the bare address); the renderer's bold markers are its own.
@@ -100,36 +104,40 @@ function embedChars(embed: APIEmbed): number {
   );
 }
 
-export function checkDiscord(reply: Reply) {
+/** One message as sent to Discord: within every limit, not empty, escaped. */
+export function checkDiscordMessage(message: RenderedMessage, maxLinks: number): void {
+  const embeds = message.embeds ?? [];
+  expect(message.content !== undefined || embeds.length > 0).toBe(true);
+  if (message.content !== undefined) {
+    expect(message.content.length).toBeLessThanOrEqual(DISCORD.content);
+    expect(message.content.trim()).not.toBe("");
+    checkMarkdown(message.content, maxLinks);
+  }
+  expect(embeds.length).toBeLessThanOrEqual(DISCORD.embeds);
+  expect(embeds.reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(DISCORD.total);
+  for (const embed of embeds) {
+    expect(embed.title?.length ?? 0).toBeLessThanOrEqual(DISCORD.title);
+    expect(embed.description?.length ?? 0).toBeLessThanOrEqual(DISCORD.description);
+    expect(embed.footer?.text.length ?? 0).toBeLessThanOrEqual(DISCORD.footer);
+    expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(DISCORD.fields);
+    for (const field of embed.fields ?? []) {
+      expect(field.name.length).toBeLessThanOrEqual(DISCORD.fieldName);
+      expect(field.value.length).toBeLessThanOrEqual(DISCORD.fieldValue);
+    }
+    // An embed Discord would show as empty is refused.
+    expect(`${embed.title ?? ""}${embed.description ?? ""}`.trim()).not.toBe("");
+    // Titles show no links and (on desktop) no Markdown, but mobile clients resolve mentions there.
+    expect(MENTION.exec(embed.title ?? "")?.[0], "a mention in a title").toBeUndefined();
+    for (const text of [embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])])
+      if (text !== undefined) checkMarkdown(text, maxLinks);
+  }
+}
+
+export function checkDiscord(reply: Reply): RenderedMessage[] {
   const messages = renderReply(reply);
   expect(messages.length).toBeGreaterThan(0);
-  for (const message of messages) {
-    const embeds = message.embeds ?? [];
-    expect(message.content !== undefined || embeds.length > 0).toBe(true);
-    if (message.content !== undefined) {
-      expect(message.content.length).toBeLessThanOrEqual(DISCORD.content);
-      expect(message.content.trim()).not.toBe("");
-      checkMarkdown(message.content, reply);
-    }
-    expect(embeds.length).toBeLessThanOrEqual(DISCORD.embeds);
-    expect(embeds.reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(DISCORD.total);
-    for (const embed of embeds) {
-      expect(embed.title?.length ?? 0).toBeLessThanOrEqual(DISCORD.title);
-      expect(embed.description?.length ?? 0).toBeLessThanOrEqual(DISCORD.description);
-      expect(embed.footer?.text.length ?? 0).toBeLessThanOrEqual(DISCORD.footer);
-      expect(embed.fields?.length ?? 0).toBeLessThanOrEqual(DISCORD.fields);
-      for (const field of embed.fields ?? []) {
-        expect(field.name.length).toBeLessThanOrEqual(DISCORD.fieldName);
-        expect(field.value.length).toBeLessThanOrEqual(DISCORD.fieldValue);
-      }
-      // An embed Discord would show as empty is refused.
-      expect(`${embed.title ?? ""}${embed.description ?? ""}`.trim()).not.toBe("");
-      // Titles show no links and (on desktop) no Markdown, but mobile clients resolve mentions there.
-      expect(MENTION.exec(embed.title ?? "")?.[0], "a mention in a title").toBeUndefined();
-      for (const text of [embed.description, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])])
-        if (text !== undefined) checkMarkdown(text, reply);
-    }
-  }
+  const webSources = (reply.footer?.sources ?? []).filter((s) => s.url !== undefined && isWebUrl(s.url));
+  for (const message of messages) checkDiscordMessage(message, webSources.length);
   return messages;
 }
 
