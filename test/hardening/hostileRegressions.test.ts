@@ -118,3 +118,13 @@ describe("a refusal quotes only a little of a huge line", () => {
     expect(renderReply(error)).toHaveLength(1);
   });
 });
+
+describe("Discord: a reply is always answered", () => {
+  it("GIVEN a reply whose only text is blank THEN Discord still gets a message (none meant no answer at all)", () => {
+    expect(renderReply(reply({ blocks: [paragraph(" ")], footer: { note: " " } }))).toEqual([
+      { content: "Done." },
+    ]);
+    const [titled] = renderReply(reply({ title: "Saved", blocks: [paragraph("\n")] }));
+    expect(titled?.embeds?.[0]?.title).toBe("Saved");
+  });
+});

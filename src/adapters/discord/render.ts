@@ -114,13 +114,14 @@ const embedSize = (embed: APIEmbed) =>
  * into several messages, each within Discord's limits.
  */
 export function renderReply(reply: Reply): RenderedMessage[] {
-  const sections = reply.blocks.map(renderBlock).filter((text) => text !== "");
+  // Blank sections would leave nothing to send once trimmed: no answer at all.
+  const sections = reply.blocks.map(renderBlock).filter((text) => text.trim() !== "");
   const { sources = [], note } = reply.footer ?? {};
   if (sources.length > 0) sections.push(renderSources(sources));
   const body = sections.join("\n\n");
 
   if (reply.title === undefined) {
-    const text = [body, note === undefined ? "" : `-# ${escapeText(note)}`].filter(Boolean).join("\n\n");
+    const text = [body, note?.trim() ? `-# ${escapeText(note)}` : ""].filter(Boolean).join("\n\n");
     return splitText(text === "" ? "Done." : text, LIMITS.content).map((content) => ({ content }));
   }
 
