@@ -84,12 +84,8 @@ function readOptions(leaf: LeafCommand, path: string, text: string): Record<stri
   const raw: Record<string, unknown> = {};
   for (const token of tokenizeArgs(text)) {
     if (token.key === undefined) {
-      throw new UserError(
-        `I don't understand "${clip(token.value, QUOTED)}": options are written name:value.`,
-        {
-          usage,
-        },
-      );
+      const word = clip(token.value, QUOTED);
+      throw new UserError(`I don't understand "${word}": options are written name:value.`, { usage });
     }
     const meta = metas.find((m) => m.name === token.key);
     if (!meta) {

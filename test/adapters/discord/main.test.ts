@@ -1,5 +1,8 @@
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayOpcodes } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,8 +12,11 @@ const exec = promisify(execFile);
 
 describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
   let fake: FakeDiscord;
+  let data: string;
   beforeEach(async () => {
     fake = await FakeDiscord.start();
+    // A store of its own: one left in data/ by an earlier run remembers the registration and skips it.
+    data = join(await mkdtemp(join(tmpdir(), "stepwise-discord-")), "stepwise.json");
   });
   afterEach(async () => {
     await fake.stop();
@@ -23,6 +29,7 @@ describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
     DISCORD_GUILD_ID: "",
     TELEGRAM_BOT_TOKEN: "",
     LOG_LEVEL: "silent",
+    STEPWISE_DATA: data,
   });
 
   it("GIVEN a valid token THEN the bot process connects, registers and answers slash commands", async () => {
