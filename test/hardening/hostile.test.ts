@@ -7,15 +7,7 @@ import type { Logger } from "../../src/engine/ports.ts";
 import { parseTextCommand } from "../../src/engine/textCommand.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { testContext } from "../helpers.ts";
-import {
-  argsFor,
-  commandLine,
-  commandLines,
-  hasLoneSurrogate,
-  hostileText,
-  hugeText,
-  textsOf,
-} from "./hostileText.ts";
+import { commandLines, hasLoneSurrogate, hostileText, hugeText, linesFor, textsOf } from "./hostileText.ts";
 import { checkEveryPlatform } from "./platformChecks.ts";
 
 const leaves = leavesOf(commands);
@@ -53,7 +45,10 @@ async function runChecked(lines: readonly string[], caller: Caller): Promise<voi
   const store = new MemoryStore();
   const base = await testContext({ logger, store });
   const ctx: CommandContext = { ...base, caller };
+  // Valid Unicode in, valid Unicode out: what was typed so far may be echoed from the store.
+  let typedValid = true;
   for (const line of lines) {
+    typedValid &&= !hasLoneSurrogate(line);
     const before = JSON.stringify(store.read());
     const outcome = await runText(line, ctx);
     if (outcome === null) {
@@ -64,8 +59,7 @@ async function runChecked(lines: readonly string[], caller: Caller): Promise<voi
     expect(failures, line).toEqual([]);
     expect(texts.join("\n")).not.toContain("Something went wrong on our side");
     if (!outcome.ok) expect(JSON.stringify(store.read()), "an error changed the store").toBe(before);
-    if (!hasLoneSurrogate(line))
-      expect(texts.some(hasLoneSurrogate), "the reply cut a character").toBe(false);
+    if (typedValid) expect(texts.some(hasLoneSurrogate), "the reply cut a character").toBe(false);
     const shown = checkEveryPlatform(outcome.reply);
     // A refusal quotes at most a little of what was typed: one message, however long the line.
     if (!outcome.ok)
@@ -80,14 +74,14 @@ describe("hostile command lines through the engine and every renderer", () => {
     "GIVEN /%s with generated options THEN it answers or refuses cleanly, on every platform",
     async (path, leaf) => {
       // A few lines per run, so what one line stores (a hostile test name) is shown by the next.
-      const line = commandLine(path, argsFor(leaf));
+      const line = linesFor(path, leaf);
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.oneof(line, anyCommandLine), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.oneof({ arbitrary: line, weight: 3 }, anyCommandLine), { minLength: 1, maxLength: 4 }),
           callerArb,
           runChecked,
         ),
-        { numRuns: 40 },
+        { numRuns: 100 },
       );
     },
   );
@@ -95,7 +89,7 @@ describe("hostile command lines through the engine and every renderer", () => {
   it("GIVEN any line at all, in sequences THEN nothing throws and every reply fits every platform", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(anyLine, { minLength: 1, maxLength: 5 }), callerArb, runChecked),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
@@ -104,11 +98,11 @@ describe("hostile command lines through the engine and every renderer", () => {
       fc.asyncProperty(hostileText(80), callerArb, (text, caller) =>
         runChecked([`/ask ${text}`, text], caller),
       ),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
-  it("GIVEN lines of 50-100 KB THEN they are refused or answered quickly and cleanly", async () => {
+  it("GIVEN lines of 50-100 KB THEN they are answered, or refused in one short message", async () => {
     const huge = fc.oneof(
       hugeText.map((text) => `/ask ${text}`),
       hugeText.map((text) => `/score add exam:step1 score:85% test:"${text}"`),
@@ -127,7 +121,7 @@ describe("hostile command lines through the engine and every renderer", () => {
     await fc.assert(
       fc.asyncProperty(huge, callerArb, (line, caller) => runChecked([line], caller)),
       {
-        numRuns: 20,
+        numRuns: 30,
       },
     );
   });

@@ -165,6 +165,54 @@ export function argsFor(leaf: LeafCommand): fc.Arbitrary<string> {
     .map(([tokens, gap]) => tokens.join(gap));
 }
 
+/** A value the option accepts (as of the test clock, 2026-11-25); free text is hostile. */
+function acceptedValue(meta: OptionMeta): fc.Arbitrary<string> {
+  if (meta.choices) return fc.constantFrom(...meta.choices);
+  if (meta.type === "boolean") return fc.constantFrom("yes", "no");
+  if (meta.type === "integer" || meta.type === "number") {
+    return fc.integer({ min: meta.min ?? 0, max: meta.max ?? 1000 }).map(String);
+  }
+  if (meta.format === "date") return fc.constantFrom(meta.name === "date" ? "2026-11-01" : "2027-03-01");
+  const known: Record<string, string[]> = {
+    score: ["236", "250"],
+    timezone: ["Asia/Kolkata", "utc", "America/New_York"],
+    time: ["07:30", "23:59"],
+    id: ["1", "#1"],
+    command: ["plan", "/score"],
+    topic: ["step2ck"],
+  };
+  const values = known[meta.name];
+  if (values) return fc.constantFrom(...values);
+  // Free text: hostile, but within the schema's length.
+  return hostileText(20)
+    .map((text) => text.trim().slice(0, meta.maxLength ?? 60))
+    .filter((text) => text.length >= Math.max(meta.minLength ?? 0, 3) && text.trim() === text);
+}
+
+/**
+ * Arguments a command accepts, mostly (quoted so the tokenizer keeps them whole): the required
+ * options and some optional ones, with hostile free text. These lines run and store hostile text,
+ * so later lines (`/score list`, `/mydata`) show it back.
+ */
+export function acceptedArgsFor(leaf: LeafCommand): fc.Arbitrary<string> {
+  const metas = describeOptions(leaf.options);
+  const rest = metas.find((m) => m.name === leaf.rest);
+  const keyed = metas.filter((m) => m !== rest);
+  const shape = Object.fromEntries(keyed.map((meta) => [meta.name, acceptedValue(meta)]));
+  const requiredKeys = keyed.filter((m) => m.required).map((m) => m.name);
+  return fc
+    .tuple(
+      fc.record(shape, { requiredKeys }),
+      rest ? fc.option(acceptedValue(rest), { nil: undefined }) : fc.constant(undefined),
+    )
+    .map(([values, restText]) => {
+      const options = Object.entries(values).map(
+        ([name, value]) => `${name}:"${value.replace(/[\\"]/g, "\\$&")}"`,
+      );
+      return restText ?? options.join(" ");
+    });
+}
+
 /** `/path` as a person might type it: any case, maybe `@botname` after the command name. */
 export function commandLine(
   path: string,
@@ -184,6 +232,10 @@ export function commandLine(
     );
 }
 
+/** Lines for one command: arguments it accepts (with hostile free text), or generated ones. */
+export const linesFor = (path: string, leaf: LeafCommand, mentions?: readonly string[]) =>
+  fc.oneof(commandLine(path, acceptedArgsFor(leaf), mentions), commandLine(path, argsFor(leaf), mentions));
+
 /**
  * Lines for every command of a registry: its own options, a wrong subcommand or a made-up name
  * (`command`), and anything at all typed into a chat (`any`): free text for /ask, random lines.
@@ -191,7 +243,7 @@ export function commandLine(
 export function commandLines(commands: readonly CommandSpec[], mentions?: readonly string[]) {
   const leaves = leavesOf(commands);
   const command = fc.oneof(
-    ...leaves.map(({ path, leaf }) => commandLine(path, argsFor(leaf), mentions)),
+    ...leaves.map(({ path, leaf }) => linesFor(path, leaf, mentions)),
     fc
       .tuple(fc.constantFrom(...commands.map((c) => c.name)), hostileText(8))
       .map(([name, rest]) => `/${name} ${rest}`),
