@@ -108,7 +108,7 @@ export const hugeText: fc.Arbitrary<string> = fc
   )
   .map(([sample, length]) => sample.repeat(Math.ceil(length / sample.length)).slice(0, length));
 
-/** A value for one option: a plausible one (so commands run and store hostile text), or hostile. */
+/** A value for one option: a plausible one, a near miss (out of range, past dates), or hostile. */
 function valueFor(meta: OptionMeta): fc.Arbitrary<string> {
   const plausible: fc.Arbitrary<string>[] = [];
   if (meta.choices) plausible.push(fc.constantFrom(...meta.choices));
