@@ -3,6 +3,7 @@ import { type CommandContext, type CommandSpec, isGroup, type LeafCommand } from
 import { UserError } from "./errors.ts";
 import { coerceTextValue, describeOptions, explainIssues, formatUsage, type OptionMeta } from "./options.ts";
 import { paragraph, type Reply, reply } from "./reply.ts";
+import { clip } from "./text.ts";
 import { parseTextCommand, type TextCommand, tokenizeArgs } from "./textCommand.ts";
 
 /** A command found in the registry with its raw (not yet validated) option values. */
@@ -44,13 +45,16 @@ export function usageOf(spec: CommandSpec): string {
   return spec.subcommands.map((leaf) => formatUsage(`${spec.name} ${leaf.name}`, leaf)).join("\n");
 }
 
+// How much of a mistyped word an error quotes: enough to recognise it, never the whole 100 KB.
+const QUOTED = 41;
+
 /** Looks the command up and reads its options from text; throws UserError on any mistake. */
 export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[]): Resolved {
   const spec = findCommand(commands, parsed.name);
   if (!spec) {
     const names = commands.map((c) => `/${c.name}`).join(", ");
     throw new UserError(
-      `There is no command /${parsed.name}. Commands: ${names}. Type /help for how to use them.`,
+      `There is no command /${clip(parsed.name, QUOTED)}. Commands: ${names}. Type /help for how to use them.`,
     );
   }
   if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: readOptions(spec, spec.name, parsed.rest) };
@@ -62,7 +66,7 @@ export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[
   const leaf = named ?? spec.subcommands.find((s) => s.name === spec.defaultSubcommand && first === "");
   if (!leaf) {
     const choices = spec.subcommands.map((s) => s.name).join(", ");
-    const said = first === "" ? "needs a subcommand" : `has no subcommand "${first}"`;
+    const said = first === "" ? "needs a subcommand" : `has no subcommand "${clip(first, QUOTED)}"`;
     throw new UserError(`/${spec.name} ${said}: choose one of ${choices}.`, { usage: usageOf(spec) });
   }
   const path = `${spec.name} ${leaf.name}`;
@@ -80,7 +84,8 @@ function readOptions(leaf: LeafCommand, path: string, text: string): Record<stri
   const raw: Record<string, unknown> = {};
   for (const token of tokenizeArgs(text)) {
     if (token.key === undefined) {
-      throw new UserError(`I don't understand "${token.value}": options are written name:value.`, { usage });
+      const word = clip(token.value, QUOTED);
+      throw new UserError(`I don't understand "${word}": options are written name:value.`, { usage });
     }
     const meta = metas.find((m) => m.name === token.key);
     if (!meta) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LeafCommand, OptionsSchema } from "./command.ts";
+import { clip } from "./text.ts";
 
 /** What adapters need to know about one option: read once from the zod schema. */
 export interface OptionMeta {
@@ -113,7 +114,7 @@ export function coerceTextValue(meta: OptionMeta, value: string): unknown {
 
 const shown = (value: unknown): string => {
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return clip(text, 41);
 };
 
 function listChoices(choices: readonly string[]): string {

@@ -1,6 +1,7 @@
 import { probit } from "simple-statistics";
 import { z } from "zod";
 import type { Exam, PracticeScore } from "./records.ts";
+import { charBoundary } from "./text.ts";
 
 /** A practice result as typed: a three-digit score, or an NBME Step 1 chance of passing ("85%"). */
 export type ScoreValue = { kind: "scaled"; value: number } | { kind: "chance"; value: number };
@@ -38,7 +39,7 @@ export function parseScoreText(text: string): { ok: true; score: ScoreValue } | 
   }
   return {
     ok: false,
-    error: `write a three-digit score such as 236, or for an NBME Step 1 form its chance of passing such as 85% (you typed "${trimmed.slice(0, 20)}").`,
+    error: `write a three-digit score such as 236, or for an NBME Step 1 form its chance of passing such as 85% (you typed "${trimmed.slice(0, charBoundary(trimmed, 20))}").`,
   };
 }
 

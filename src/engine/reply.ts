@@ -44,6 +44,16 @@ export const fields = (entries: Field[] | Record<string, string>): Block => ({
     : Object.entries(entries).map(([name, value]) => ({ name, value })),
 });
 
+/** Whether a source's address is a web address (http or https), the only kind renderers link. */
+export function isWebUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === "https:" || protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
 /** Builds a reply; `private` defaults to false and `data` to `{}`. */
 export function reply(parts: Partial<Reply> & { blocks: Block[] }): Reply {
   return { private: false, data: {}, ...parts };

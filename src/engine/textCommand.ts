@@ -1,4 +1,5 @@
 import { UserError } from "./errors.ts";
+import { charBoundary } from "./text.ts";
 
 /** A command line split into its parts, before anything is looked up. */
 export interface TextCommand {
@@ -71,6 +72,6 @@ function readValue(text: string, start: number): { value: string; next: number }
       value += ch;
     }
   }
-  const context = text.slice(Math.max(0, start - 12), start + 12);
+  const context = text.slice(charBoundary(text, Math.max(0, start - 12)), charBoundary(text, start + 12));
   throw new UserError(`A quote opened near "${context}" is never closed. Close it with ${close}.`);
 }

@@ -4,6 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Caller, CommandContext, CommandSpec, Services } from "../../engine/command.ts";
 import { errorReply, type Outcome, runText } from "../../engine/dispatch.ts";
 import type { Reply } from "../../engine/reply.ts";
+import { clip } from "../../engine/text.ts";
 import { renderPlain } from "./render.ts";
 
 export interface ConsoleOptions {
@@ -85,7 +86,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 }
 
 function notACommand(line: string): Outcome {
-  const shown = line.length > 30 ? `${line.slice(0, 30)}…` : line;
+  const shown = clip(line, 31);
   return {
     ok: false,
     command: "",

@@ -1,5 +1,6 @@
-import { type APIEmbed, escapeMarkdown } from "discord.js";
-import type { Block, Reply, SourceRef } from "../../engine/reply.ts";
+import type { APIEmbed } from "discord.js";
+import { type Block, isWebUrl, type Reply, type SourceRef } from "../../engine/reply.ts";
+import { charBoundary, clip } from "../../engine/text.ts";
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message). */
 export const LIMITS = {
@@ -20,19 +21,32 @@ export interface RenderedMessage {
 // Stepwise's accent colour on the side of every embed.
 const EMBED_COLOR = 0x2f6f9f;
 
+// Emphasis, underline, strikethrough, spoilers, code, escapes, and `[` so no masked link can open.
+const INLINE = /[\\*_~|`[]/g;
+
 /**
- * Escapes plain text for Discord Markdown: emphasis, code, links, headings and lists, plus the
- * block quotes and subtext (`-#`) that escapeMarkdown leaves alone.
+ * Escapes plain text for Discord Markdown so it shows exactly as typed: every inline marker; the
+ * heading, quote, subtext and list markers at line starts; and mention, channel, command and emoji
+ * tags (`<@1>`, `<#1>`, `</cmd:1>`, `@everyone`), which would still show as mentions even though
+ * allowed_mentions stops the ping. Linear, unlike discord.js's escapeMarkdown, which rescans the
+ * line before every character (100 KB on one line took most of a minute) and leaves some markup
+ * live (every `[` after the first of a line, `_` anywhere after `<:`, `**` after a web address).
  */
 export function escapeText(text: string): string {
-  const escaped = escapeMarkdown(text, {
-    heading: true,
-    bulletedList: true,
-    numberedList: true,
-    maskedLink: true,
-  });
-  return escaped.replace(/^(\s*)(>|-#)/gm, "$1\\$2");
+  return text
+    .replace(INLINE, "\\$&")
+    .replace(/<(?=[@#/:]|a:|t:|id:)/g, "\\<")
+    .replace(/@(?=everyone|here)/g, "\\@")
+    .replace(/^([ \t]*)([#>-])/gm, "$1\\$2")
+    .replace(/^([ \t]*\d+)\./gm, "$1\\.");
 }
+
+/**
+ * Embed titles show no links and, on desktop, no Markdown, so a backslash would show; mobile
+ * clients still resolve mentions there. An invisible zero-width space breaks them everywhere.
+ */
+const breakMentions = (title: string) =>
+  title.replace(/<(?=[@#/:]|a:|t:|id:)/g, "<\u200b").replace(/@(?=everyone|here)/g, "@\u200b");
 
 function renderBlock(block: Block): string {
   switch (block.kind) {
@@ -45,18 +59,25 @@ function renderBlock(block: Block): string {
   }
 }
 
-// Parentheses would end the Markdown link early.
-const linkTarget = (url: string) => url.replaceAll("(", "%28").replaceAll(")", "%29");
+// Normalised by URL (no spaces, quotes, `<` or line breaks); parentheses would end the link early.
+const linkTarget = (url: string) => new URL(url).href.replaceAll("(", "%28").replaceAll(")", "%29");
 
+// Long replies are split at a space in the last half of a message; with titles and addresses this
+// short, a split never falls inside a link (which would show its address as raw, live Markdown).
+const MAX_SOURCE_TITLE = 200;
+const MAX_LINK_TARGET = 500;
+
+/** Sources as links where they have a web address; any other address would show as raw Markdown. */
 function renderSources(sources: readonly SourceRef[]): string {
-  const items = sources.map((s) =>
-    s.url ? `[${escapeText(s.title).replace(/[[\]]/g, "\\$&")}](${linkTarget(s.url)})` : escapeText(s.title),
-  );
+  const items = sources.map((s) => {
+    const title = escapeText(clip(s.title, MAX_SOURCE_TITLE));
+    const target = s.url && isWebUrl(s.url) ? linkTarget(s.url) : undefined;
+    return target && target.length <= MAX_LINK_TARGET
+      ? `[${title.replaceAll("]", "\\]")}](${target})`
+      : title;
+  });
   return `**Sources:** ${items.join(" · ")}`;
 }
-
-const truncate = (text: string, limit: number) =>
-  text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 
 /**
  * Splits text into chunks of at most `limit` characters, preferring paragraph, then line, then
@@ -72,7 +93,7 @@ export function splitText(text: string, limit: number): string[] {
       cut = window.lastIndexOf(separator);
       if (cut > limit / 2) break;
     }
-    if (cut <= 0) cut = limit;
+    if (cut <= 0) cut = charBoundary(rest, limit);
     let chunk = rest.slice(0, cut);
     // A trailing odd run of backslashes would escape the next chunk's first character.
     const backslashes = /\\+$/.exec(chunk)?.[0].length ?? 0;
@@ -93,13 +114,14 @@ const embedSize = (embed: APIEmbed) =>
  * into several messages, each within Discord's limits.
  */
 export function renderReply(reply: Reply): RenderedMessage[] {
-  const sections = reply.blocks.map(renderBlock).filter((text) => text !== "");
+  // Blank sections would leave nothing to send once trimmed: no answer at all.
+  const sections = reply.blocks.map(renderBlock).filter((text) => text.trim() !== "");
   const { sources = [], note } = reply.footer ?? {};
   if (sources.length > 0) sections.push(renderSources(sources));
   const body = sections.join("\n\n");
 
   if (reply.title === undefined) {
-    const text = [body, note === undefined ? "" : `-# ${escapeText(note)}`].filter(Boolean).join("\n\n");
+    const text = [body, note?.trim() ? `-# ${escapeText(note)}` : ""].filter(Boolean).join("\n\n");
     return splitText(text === "" ? "Done." : text, LIMITS.content).map((content) => ({ content }));
   }
 
@@ -110,11 +132,11 @@ export function renderReply(reply: Reply): RenderedMessage[] {
   }));
   const [first] = embeds;
   const last = embeds.at(-1);
-  if (first) first.title = truncate(reply.title || "Stepwise", LIMITS.embedTitle);
+  if (first) first.title = clip(breakMentions(reply.title.trim() || "Stepwise"), LIMITS.embedTitle);
   if (last && note) {
     // One embed may hold a full title and description; the footer gets what the total leaves.
     const room = Math.min(LIMITS.embedFooter, LIMITS.embedTotal - embedSize(last));
-    last.footer = { text: truncate(note, room) };
+    last.footer = { text: clip(note, room) };
   }
 
   const messages: RenderedMessage[] = [];

@@ -1,4 +1,5 @@
-import type { Block, Reply, SourceRef } from "../../engine/reply.ts";
+import { type Block, isWebUrl, type Reply, type SourceRef } from "../../engine/reply.ts";
+import { clip } from "../../engine/text.ts";
 
 /** Telegram's limit for one text message (counted after entities are parsed; we count the HTML). */
 export const MESSAGE_LIMIT = 4096;
@@ -67,22 +68,11 @@ function addBlock(block: Block, add: (text: string, wrap: Wrap, separator: Unit[
 
 /** A source as a link when it has a web address Telegram accepts, else as plain text. */
 function sourceLink(source: SourceRef, limit: number): string {
-  const title = escapeHtml(truncate(source.title, 200));
+  const title = escapeHtml(clip(source.title, 200));
   const url = source.url && isWebUrl(source.url) ? source.url : undefined;
   const html = url ? `• <a href="${escapeHtml(url)}">${title}</a>` : `• ${title}`;
   return html.length <= limit ? html : `• ${title}`;
 }
-
-function isWebUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === "https:" || protocol === "http:";
-  } catch {
-    return false;
-  }
-}
-
-const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Joins units into as few messages as fit, breaking only between units. */
 function pack(units: readonly Unit[], limit: number): string[] {

@@ -470,6 +470,8 @@ export class FakeTelegram {
 
   private content(payload: Record<string, unknown>) {
     const html = String(payload.text ?? "");
+    // A lone half of a surrogate pair (an emoji cut in half) is not UTF-8 once sent.
+    if (/\p{Cs}/u.test(html)) refuse(400, "Bad Request: text must be encoded in UTF-8");
     const parsed = payload.parse_mode === "HTML" ? parseTelegramHtml(html) : { text: html, links: [] };
     if (parsed.text.trim() === "") refuse(400, "Bad Request: message text is empty");
     if (parsed.text.length > 4096) refuse(400, "Bad Request: message is too long");
