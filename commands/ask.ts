@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/engine/command.ts";
+import { todayIn } from "../src/engine/dates.ts";
 import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge.ts";
 import { bullets, paragraph, type Reply, reply } from "../src/engine/reply.ts";
 
@@ -23,7 +24,7 @@ export const ask = defineCommand({
   }),
   rest: "question",
   run({ question }, { services }) {
-    return answer(services.knowledge, question, services.clock.now().toISOString().slice(0, 10));
+    return answer(services.knowledge, question, todayIn(services.clock));
   },
 });
 

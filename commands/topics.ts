@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/engine/command.ts";
+import { todayIn } from "../src/engine/dates.ts";
 import { UserError } from "../src/engine/errors.ts";
 import { fields, paragraph, reply } from "../src/engine/reply.ts";
 
@@ -18,7 +19,7 @@ export const topics = defineCommand({
         `There is no topic "${topic}". Topics: ${knowledge.topics.map((t) => t.id).join(", ")}.`,
       );
     }
-    const today = services.clock.now().toISOString().slice(0, 10);
+    const today = todayIn(services.clock);
     const groups = chosen.map((t) => ({
       name: `${t.title} (${t.id})`,
       value: knowledge.entries

@@ -99,10 +99,6 @@ export class KnowledgeBase {
     return this.byId.get(id);
   }
 
-  topic(id: string): Topic | undefined {
-    return this.topics.find((topic) => topic.id === id);
-  }
-
   /** The version of a fact in force on `day` (YYYY-MM-DD): the latest one valid from on or before it. */
   factAt(id: string, day: string): Fact | undefined {
     let best: Fact | undefined;

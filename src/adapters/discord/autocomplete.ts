@@ -1,4 +1,5 @@
 import type { Services } from "../../engine/command.ts";
+import { todayIn } from "../../engine/dates.ts";
 
 /** Discord shows at most 25 suggestions, each at most 100 characters. */
 export const MAX_SUGGESTIONS = 25;
@@ -8,7 +9,7 @@ export type Suggester = (partial: string, services: Services) => string[];
 
 /** The knowledge base's titles and phrasings that match what the user has typed so far. */
 export const faqSuggestions: Suggester = (partial, { knowledge, clock }) => {
-  const today = clock.now().toISOString().slice(0, 10);
+  const today = todayIn(clock);
   const texts = knowledge.faq
     .suggest(partial)
     .flatMap((entry) => [entry.title, ...entry.questions].map((text) => knowledge.fillFacts(text, today)));
