@@ -17,8 +17,10 @@ export function numberFact(knowledge: KnowledgeBase, id: string, day: string): F
 /** A {min, max} fact in force on `day`. */
 export function rangeFact(knowledge: KnowledgeBase, id: string, day: string): Figure<Range> {
   const fact = knowledge.requireFact(id, day);
-  if (typeof fact.value !== "object") throw new Error(`knowledge: fact ${id} must be a {min, max} range`);
-  return { value: fact.value, fact };
+  const { value } = fact;
+  if (typeof value !== "object" || !("min" in value))
+    throw new Error(`knowledge: fact ${id} must be a {min, max} range`);
+  return { value, fact };
 }
 
 /** Where a figure comes from, in a few words: "USMLE Score Interpretation Guidelines, 2024-25, not yet verified". */

@@ -33,14 +33,35 @@ export const rangeSchema = z
   .strictObject({ min: z.number(), max: z.number() })
   .refine((range) => range.min <= range.max, "min must not be above max");
 
+/** A window of days, e.g. interview season or Match Week: `{ from: 2027-03-15, to: 2027-03-20 }`. */
+export const dayRangeSchema = z
+  .strictObject({ from: z.iso.date(), to: z.iso.date() })
+  .refine((range) => range.from <= range.to, "from must not be after to");
+
 export const factSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_.]+$/),
   label: z.string(),
-  value: z.union([z.number(), z.string(), rangeSchema]),
+  /** A number, a text, a numeric range, a day (YYYY-MM-DD) or a window of days. */
+  value: z.union([z.number(), z.string(), rangeSchema, dayRangeSchema]),
   /** First day the value applies (exam date, report date or publication). */
   valid_from: z.iso.date(),
   /** Edition of the publication the figure comes from, e.g. "2024-25" or "NRMP Charting Outcomes 2026". */
   edition: z.string().optional(),
+  /**
+   * The Match the figure belongs to, for facts that change every application cycle (ERAS and Match
+   * dates, signal counts, Pathway deadlines): 2027 means the cycle that ends in the Match of March
+   * 2027 (ERAS 2027 season, applications sent in September 2026).
+   */
+  season: z.number().int().min(2000).max(2100).optional(),
+  /** Copied from the last published season's pattern because this season's was not yet published. */
+  estimated: z.boolean().optional(),
+  /** Clock time of a deadline on the value's day (HH:MM), in `zone`. */
+  time: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .optional(),
+  /** IANA time zone of `time`, e.g. America/New_York for deadlines given in Eastern Time. */
+  zone: z.string().optional(),
   source: sourceSchema,
   verified: z.boolean(),
   note: z.string().optional(),
@@ -136,9 +157,15 @@ export class KnowledgeBase {
   }
 }
 
-/** A fact's value as written in text: "249", or "10-15" for a range. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A fact's value as written in text: "249", "10-15" for a range, "1 June 2026" for a day. */
 export function factValueText(value: Fact["value"]): string {
-  return typeof value === "object" ? `${value.min}-${value.max}` : String(value);
+  if (typeof value === "object")
+    return "min" in value
+      ? `${value.min}-${value.max}`
+      : `${formatDay(value.from)} to ${formatDay(value.to)}`;
+  return typeof value === "string" && ISO_DAY.test(value) ? formatDay(value) : String(value);
 }
 
 /** Every fact id a text refers to, for the knowledge checks. */
