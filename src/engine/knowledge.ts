@@ -86,7 +86,7 @@ export interface KnowledgeData {
   search: SearchConfig;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label))?\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label|season))?\s*\}\}/g;
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
@@ -137,7 +137,7 @@ export class KnowledgeBase {
     return fact;
   }
 
-  /** Replaces `{{id}}`, `{{id@YYYY-MM-DD}}` and `{{id|from}}` / `|edition` / `|label` with facts in force. */
+  /** Replaces `{{id}}`, `{{id@YYYY-MM-DD}}` and `{{id|from}}` / `|edition` / `|label` / `|season` with facts in force. */
   fillFacts(text: string, today: string): string {
     return text.replace(
       PLACEHOLDER,
@@ -146,6 +146,8 @@ export class KnowledgeBase {
         if (part === "from") return formatDay(fact.valid_from);
         if (part === "edition") return fact.edition ?? formatDay(fact.valid_from);
         if (part === "label") return fact.label;
+        if (part === "season")
+          return fact.season === undefined ? fact.valid_from.slice(0, 4) : String(fact.season);
         return factValueText(fact.value);
       },
     );
