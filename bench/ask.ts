@@ -1,10 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { commands } from "../commands/index.ts";
-import type { CommandContext } from "../src/engine/command.ts";
-import { runText } from "../src/engine/dispatch.ts";
-import type { KnowledgeBase } from "../src/engine/knowledge.ts";
-import { noRateLimit, noSchedule, silentLogger, systemClock } from "../src/engine/ports.ts";
+import type { CommandContext } from "../src/core/command.ts";
+import { runText } from "../src/core/dispatch.ts";
+import { noRateLimit, noSchedule, silentLogger, systemClock } from "../src/core/ports.ts";
+import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { MemoryStore } from "../src/store/memory.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 

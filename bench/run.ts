@@ -1,6 +1,6 @@
 // `npm run bench`: prints the figures that the speed and memory targets are checked against.
 import { fileURLToPath } from "node:url";
-import { KnowledgeBase } from "../src/engine/knowledge.ts";
+import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { benchAsk } from "./ask.ts";
 import { benchFanout } from "./fanout.ts";

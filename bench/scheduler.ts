@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KnowledgeBase } from "../src/engine/knowledge.ts";
-import { nextSlot } from "../src/engine/nudges.ts";
-import { silentLogger } from "../src/engine/ports.ts";
-import type { Subscription } from "../src/engine/records.ts";
+import { silentLogger } from "../src/core/ports.ts";
+import type { Subscription } from "../src/core/records.ts";
+import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
+import { nextSlot } from "../src/engine/nudges/nudges.ts";
 import { NudgeScheduler } from "../src/scheduler/scheduler.ts";
 import { FileStore } from "../src/store/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";

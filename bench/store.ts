@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { UserRecord } from "../src/engine/records.ts";
+import type { UserRecord } from "../src/core/records.ts";
 import { FileStore } from "../src/store/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 

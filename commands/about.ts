@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/engine/command.ts";
-import { bullets, paragraph, reply } from "../src/engine/reply.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { bullets, paragraph, reply } from "../src/core/reply.ts";
 
 export const about = defineCommand({
   name: "about",

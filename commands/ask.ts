@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/engine/command.ts";
-import { todayIn } from "../src/engine/dates.ts";
-import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge.ts";
-import { bullets, paragraph, type Reply, reply } from "../src/engine/reply.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { todayIn } from "../src/core/dates.ts";
+import { bullets, paragraph, type Reply, reply } from "../src/core/reply.ts";
+import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/engine/command.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { paragraph, reply } from "../src/engine/reply.ts";
-import { forgetUser } from "../src/engine/userData.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { UserError } from "../src/core/errors.ts";
+import { paragraph, reply } from "../src/core/reply.ts";
+import { forgetUser } from "../src/core/userData.ts";
 
 export const forget = defineCommand({
   name: "forget",

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { defineCommand, isGroup } from "../src/engine/command.ts";
-import { findCommand, leavesOf, usageOf } from "../src/engine/dispatch.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { describeOptions, formatUsage, placeholderOf } from "../src/engine/options.ts";
-import { bullets, fields, paragraph, reply } from "../src/engine/reply.ts";
+import { defineCommand, isGroup } from "../src/core/command.ts";
+import { findCommand, leavesOf, usageOf } from "../src/core/dispatch.ts";
+import { UserError } from "../src/core/errors.ts";
+import { describeOptions, formatUsage, placeholderOf } from "../src/core/options.ts";
+import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
 
 export const help = defineCommand({
   name: "help",

@@ -1,4 +1,4 @@
-import type { CommandSpec } from "../src/engine/command.ts";
+import type { CommandSpec } from "../src/core/command.ts";
 import { about } from "./about.ts";
 import { ask } from "./ask.ts";
 import { forget } from "./forget.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/engine/command.ts";
-import { paragraph, reply } from "../src/engine/reply.ts";
-import { personalData } from "../src/engine/userData.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { paragraph, reply } from "../src/core/reply.ts";
+import { personalData } from "../src/core/userData.ts";
 
 export const mydata = defineCommand({
   name: "mydata",

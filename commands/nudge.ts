@@ -1,11 +1,11 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { type CommandContext, defineCommand, defineCommandGroup } from "../src/engine/command.ts";
-import { checkTimeZone, dayIn } from "../src/engine/dates.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { composeNudge, nextSlot } from "../src/engine/nudges.ts";
-import { examSchema, type Subscription } from "../src/engine/records.ts";
-import { fields, paragraph, reply } from "../src/engine/reply.ts";
+import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
+import { checkTimeZone, dayIn } from "../src/core/dates.ts";
+import { UserError } from "../src/core/errors.ts";
+import { examSchema, type Subscription } from "../src/core/records.ts";
+import { fields, paragraph, reply } from "../src/core/reply.ts";
+import { composeNudge, nextSlot } from "../src/engine/nudges/nudges.ts";
 
 /** One subscription per chat (chat ids are platform-qualified): the group's, or a private chat's own. */
 const keyOf = ({ caller }: CommandContext) => caller.chatId;

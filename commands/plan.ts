@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { adviceLines } from "../src/engine/advice.ts";
-import { defineCommand } from "../src/engine/command.ts";
-import { requireNotPast, todayIn } from "../src/engine/dates.ts";
-import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/exams.ts";
-import { sourcesOf } from "../src/engine/figures.ts";
-import { factValueText } from "../src/engine/knowledge.ts";
-import { buildPlan, type Phase } from "../src/engine/plans.ts";
-import { situationSchema } from "../src/engine/records.ts";
-import { bullets, fields, paragraph, reply } from "../src/engine/reply.ts";
-import { profileOf } from "../src/engine/userData.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { requireNotPast, todayIn } from "../src/core/dates.ts";
+import { situationSchema } from "../src/core/records.ts";
+import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
+import { profileOf } from "../src/core/userData.ts";
+import { sourcesOf } from "../src/engine/knowledge/figures.ts";
+import { factValueText } from "../src/engine/knowledge/knowledge.ts";
+import { buildPlan, type Phase } from "../src/engine/plans/plans.ts";
+import { adviceLines } from "../src/engine/scores/advice.ts";
+import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
 
 export const plan = defineCommand({
   name: "plan",

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { defineCommand, defineCommandGroup } from "../src/engine/command.ts";
-import { checkTimeZone, requireNotPast, todayIn } from "../src/engine/dates.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { EXAM_NAMES } from "../src/engine/exams.ts";
-import { describeOptions } from "../src/engine/options.ts";
+import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
+import { checkTimeZone, requireNotPast, todayIn } from "../src/core/dates.ts";
+import { UserError } from "../src/core/errors.ts";
+import { describeOptions } from "../src/core/options.ts";
 import {
   type Exam,
   examSchema,
@@ -11,9 +10,10 @@ import {
   situationSchema,
   stepScoreSchema,
   stepStatusSchema,
-} from "../src/engine/records.ts";
-import { type Field, fields, paragraph, reply } from "../src/engine/reply.ts";
-import { profileOf, recordFor } from "../src/engine/userData.ts";
+} from "../src/core/records.ts";
+import { type Field, fields, paragraph, reply } from "../src/core/reply.ts";
+import { profileOf, recordFor } from "../src/core/userData.ts";
+import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
 
 const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
 

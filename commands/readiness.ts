@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { adviceLines } from "../src/engine/advice.ts";
-import { defineCommand } from "../src/engine/command.ts";
-import { requireNotPast, todayIn } from "../src/engine/dates.ts";
-import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/exams.ts";
-import { cite, provenance, sourcesOf } from "../src/engine/figures.ts";
-import { factValueText } from "../src/engine/knowledge.ts";
-import { scoreText } from "../src/engine/practice.ts";
-import { assessReadiness, type Readiness, signed } from "../src/engine/readiness.ts";
-import { stepScoreSchema } from "../src/engine/records.ts";
-import { bullets, type Field, fields, paragraph, reply } from "../src/engine/reply.ts";
-import { profileOf } from "../src/engine/userData.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { requireNotPast, todayIn } from "../src/core/dates.ts";
+import { stepScoreSchema } from "../src/core/records.ts";
+import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
+import { profileOf } from "../src/core/userData.ts";
+import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
+import { factValueText } from "../src/engine/knowledge/knowledge.ts";
+import { adviceLines } from "../src/engine/scores/advice.ts";
+import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
+import { scoreText } from "../src/engine/scores/practice.ts";
+import { assessReadiness, type Readiness, signed } from "../src/engine/scores/readiness.ts";
 
 const VERDICT_TEXT = { ready: "ready", borderline: "borderline", not_ready: "not ready yet" } as const;
 

@@ -1,11 +1,14 @@
 import { z } from "zod";
-import { defineCommand, defineCommandGroup } from "../src/engine/command.ts";
-import { todayIn } from "../src/engine/dates.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { EXAM_NAMES } from "../src/engine/exams.ts";
-import { numberFact, provenance, sourcesOf } from "../src/engine/figures.ts";
-import { guideRules } from "../src/engine/guide.ts";
-import type { KnowledgeBase } from "../src/engine/knowledge.ts";
+import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
+import { todayIn } from "../src/core/dates.ts";
+import { UserError } from "../src/core/errors.ts";
+import { type Exam, examSchema, type PracticeScore } from "../src/core/records.ts";
+import { bullets, type Footer, paragraph, reply } from "../src/core/reply.ts";
+import { profileOf, recordFor } from "../src/core/userData.ts";
+import { numberFact, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
+import { guideRules } from "../src/engine/knowledge/guide.ts";
+import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
+import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
 import {
   checkKindForExam,
   chronological,
@@ -14,11 +17,8 @@ import {
   type ScoreValue,
   scoreText,
   scoreTextSchema,
-} from "../src/engine/practice.ts";
-import { signed } from "../src/engine/readiness.ts";
-import { type Exam, examSchema, type PracticeScore } from "../src/engine/records.ts";
-import { bullets, type Footer, paragraph, reply } from "../src/engine/reply.ts";
-import { profileOf, recordFor } from "../src/engine/userData.ts";
+} from "../src/engine/scores/practice.ts";
+import { signed } from "../src/engine/scores/readiness.ts";
 
 const add = defineCommand({
   name: "add",

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { adviceLines } from "../src/engine/advice.ts";
-import { defineCommand } from "../src/engine/command.ts";
-import { todayIn } from "../src/engine/dates.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { cite, provenance, sourcesOf } from "../src/engine/figures.ts";
-import { factValueText } from "../src/engine/knowledge.ts";
-import { stepScoreSchema, stepStatusSchema } from "../src/engine/records.ts";
-import { bullets, fields, paragraph, reply } from "../src/engine/reply.ts";
-import { computeTarget, type TargetResult } from "../src/engine/targets.ts";
-import { profileOf } from "../src/engine/userData.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { todayIn } from "../src/core/dates.ts";
+import { UserError } from "../src/core/errors.ts";
+import { stepScoreSchema, stepStatusSchema } from "../src/core/records.ts";
+import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
+import { profileOf } from "../src/core/userData.ts";
+import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
+import { factValueText } from "../src/engine/knowledge/knowledge.ts";
+import { adviceLines } from "../src/engine/scores/advice.ts";
+import { computeTarget, type TargetResult } from "../src/engine/scores/targets.ts";
 
 export const target = defineCommand({
   name: "target",

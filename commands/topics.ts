@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/engine/command.ts";
-import { todayIn } from "../src/engine/dates.ts";
-import { UserError } from "../src/engine/errors.ts";
-import { fields, paragraph, reply } from "../src/engine/reply.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { todayIn } from "../src/core/dates.ts";
+import { UserError } from "../src/core/errors.ts";
+import { fields, paragraph, reply } from "../src/core/reply.ts";
 
 export const topics = defineCommand({
   name: "topics",

@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import type { Logger } from "./engine/ports.ts";
+import type { Logger } from "./core/ports.ts";
 
 /**
  * Fields that may carry secrets or personal data: platform API payloads (grammY and discord.js put

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import type { FaqIndex } from "../src/engine/faq.ts";
+import type { FaqIndex } from "../src/engine/faq/faq.ts";
 import { testKnowledge } from "./helpers.ts";
 
 /** The /ask quality gate: the share of right top answers and of right abstentions on real-sounding questions. */

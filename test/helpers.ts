@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { commands } from "../commands/index.ts";
-import type { Caller, CommandContext, Services } from "../src/engine/command.ts";
-import { KnowledgeBase } from "../src/engine/knowledge.ts";
-import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/engine/ports.ts";
+import type { Caller, CommandContext, Services } from "../src/core/command.ts";
+import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
+import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { MemoryStore } from "../src/store/memory.ts";
 

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { entryReply } from "../commands/ask.ts";
 import { renderPlain } from "../src/adapters/console/render.ts";
-import { placeholdersIn } from "../src/engine/knowledge.ts";
+import { placeholdersIn } from "../src/engine/knowledge/knowledge.ts";
 import { KnowledgeError, loadKnowledge } from "../src/knowledge/load.ts";
 import { KNOWLEDGE_DIR, testKnowledge } from "./helpers.ts";
 

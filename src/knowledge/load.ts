@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { searchConfigSchema } from "../engine/faq.ts";
+import { searchConfigSchema } from "../engine/faq/faq.ts";
 import {
   type Entry,
   entryFrontMatterSchema,
@@ -11,7 +11,7 @@ import {
   type KnowledgeData,
   placeholdersIn,
   topicSchema,
-} from "../engine/knowledge.ts";
+} from "../engine/knowledge/knowledge.ts";
 
 /** Every problem found in the knowledge base, each naming its file. */
 export class KnowledgeError extends Error {

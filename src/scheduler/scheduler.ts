@@ -2,13 +2,13 @@ import { setMaxListeners } from "node:events";
 import { Heap } from "heap-js";
 import cron, { type ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
-import type { Platform } from "../engine/command.ts";
-import { DeliveryError } from "../engine/errors.ts";
-import type { KnowledgeBase } from "../engine/knowledge.ts";
-import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges.ts";
-import type { Clock, Logger, NudgeSchedule, Store } from "../engine/ports.ts";
-import type { Subscription } from "../engine/records.ts";
-import type { Reply } from "../engine/reply.ts";
+import type { Platform } from "../core/command.ts";
+import { DeliveryError } from "../core/errors.ts";
+import type { Clock, Logger, NudgeSchedule, Store } from "../core/ports.ts";
+import type { Subscription } from "../core/records.ts";
+import type { Reply } from "../core/reply.ts";
+import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
+import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges/nudges.ts";
 
 /** Posts a reply to a chat of one platform; throws DeliveryError when it cannot. */
 export type Sender = (chatId: string, reply: Reply) => Promise<void>;

@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Low } from "lowdb";
-import type { Logger, Store } from "../engine/ports.ts";
-import { DATA_VERSION, type Data, dataSchema } from "../engine/records.ts";
+import type { Logger, Store } from "../core/ports.ts";
+import { DATA_VERSION, type Data, dataSchema } from "../core/records.ts";
 import { applyChange, type EntityPath } from "./change.ts";
 import { DurableJsonFile } from "./durableFile.ts";
 import { StoreError } from "./errors.ts";

@@ -1,5 +1,5 @@
-import type { Store } from "../engine/ports.ts";
-import { type Data, dataSchema, emptyData } from "../engine/records.ts";
+import type { Store } from "../core/ports.ts";
+import { type Data, dataSchema, emptyData } from "../core/records.ts";
 import { applyChange } from "./change.ts";
 
 /** A store in memory, for tests and the bench: the file store's semantics without the disk. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
-import { runText } from "../../src/engine/dispatch.ts";
+import { runText } from "../../src/core/dispatch.ts";
 import { testContext } from "../helpers.ts";
 
 describe("/ask", async () => {

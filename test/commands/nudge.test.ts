@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runText } from "../../src/engine/dispatch.ts";
+import { runText } from "../../src/core/dispatch.ts";
 import { testContext } from "../helpers.ts";
 
 async function run(line: string, caller: Partial<Awaited<ReturnType<typeof testContext>>["caller"]> = {}) {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CommandContext, LeafCommand } from "../../src/engine/command.ts";
-import { execute, leavesOf, runText } from "../../src/engine/dispatch.ts";
-import { describeOptions, type OptionMeta } from "../../src/engine/options.ts";
-import type { Logger } from "../../src/engine/ports.ts";
+import type { CommandContext, LeafCommand } from "../../src/core/command.ts";
+import { execute, leavesOf, runText } from "../../src/core/dispatch.ts";
+import { describeOptions, type OptionMeta } from "../../src/core/options.ts";
+import type { Logger } from "../../src/core/ports.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
 import { testContext } from "../helpers.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
-import { leavesOf } from "../../src/engine/dispatch.ts";
-import { describeOptions } from "../../src/engine/options.ts";
+import { leavesOf } from "../../src/core/dispatch.ts";
+import { describeOptions } from "../../src/core/options.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
 
 describe("command registry", () => {

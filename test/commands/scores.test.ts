@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
-import type { CommandContext } from "../../src/engine/command.ts";
-import { leavesOf, runText } from "../../src/engine/dispatch.ts";
+import type { CommandContext } from "../../src/core/command.ts";
+import { leavesOf, runText } from "../../src/core/dispatch.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { fixedClock, testCaller, testContext } from "../helpers.ts";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineCommand, defineCommandGroup } from "../../src/engine/command.ts";
-import { runText } from "../../src/engine/dispatch.ts";
-import { formatUsage } from "../../src/engine/options.ts";
-import { paragraph, reply } from "../../src/engine/reply.ts";
+import { defineCommand, defineCommandGroup } from "../../src/core/command.ts";
+import { runText } from "../../src/core/dispatch.ts";
+import { formatUsage } from "../../src/core/options.ts";
+import { paragraph, reply } from "../../src/core/reply.ts";
 import { testContext } from "../helpers.ts";
 
 const calls: unknown[] = [];

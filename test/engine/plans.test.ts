@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, daysBetween } from "../../src/engine/dates.ts";
-import { UserError } from "../../src/engine/errors.ts";
-import { buildPlan } from "../../src/engine/plans.ts";
+import { addDays, addMonths, daysBetween } from "../../src/core/dates.ts";
+import { UserError } from "../../src/core/errors.ts";
+import { buildPlan } from "../../src/engine/plans/plans.ts";
 import { testKnowledge } from "../helpers.ts";
 
 const TODAY = "2026-11-25";

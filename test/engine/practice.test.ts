@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkKindForExam, equivalentScore, parseScoreText } from "../../src/engine/practice.ts";
+import { checkKindForExam, equivalentScore, parseScoreText } from "../../src/engine/scores/practice.ts";
 
 describe("practice results as typed", () => {
   it.each([

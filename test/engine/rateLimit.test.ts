@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runText } from "../../src/engine/dispatch.ts";
+import { runText } from "../../src/core/dispatch.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
 import { testContext } from "../helpers.ts";
 

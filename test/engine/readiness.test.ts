@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays } from "../../src/engine/dates.ts";
-import { KnowledgeBase } from "../../src/engine/knowledge.ts";
-import { assessReadiness, VERDICTS, type Verdict } from "../../src/engine/readiness.ts";
-import type { Exam, PracticeScore } from "../../src/engine/records.ts";
+import { addDays } from "../../src/core/dates.ts";
+import type { Exam, PracticeScore } from "../../src/core/records.ts";
+import { KnowledgeBase } from "../../src/engine/knowledge/knowledge.ts";
+import { assessReadiness, VERDICTS, type Verdict } from "../../src/engine/scores/readiness.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import { KNOWLEDGE_DIR, testKnowledge } from "../helpers.ts";
 

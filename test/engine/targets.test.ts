@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KnowledgeBase } from "../../src/engine/knowledge.ts";
-import { computeTarget } from "../../src/engine/targets.ts";
+import { KnowledgeBase } from "../../src/engine/knowledge/knowledge.ts";
+import { computeTarget } from "../../src/engine/scores/targets.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import { KNOWLEDGE_DIR, testKnowledge } from "../helpers.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/engine/errors.ts";
-import { parseTextCommand, tokenizeArgs } from "../../src/engine/textCommand.ts";
+import { UserError } from "../../src/core/errors.ts";
+import { parseTextCommand, tokenizeArgs } from "../../src/core/textCommand.ts";
 
 describe("parseTextCommand", () => {
   it("splits the name, a Telegram @mention and the rest", () => {

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
-import type { Caller, CommandContext } from "../../src/engine/command.ts";
-import { leavesOf, runText } from "../../src/engine/dispatch.ts";
-import type { Logger } from "../../src/engine/ports.ts";
-import { parseTextCommand } from "../../src/engine/textCommand.ts";
+import type { Caller, CommandContext } from "../../src/core/command.ts";
+import { leavesOf, runText } from "../../src/core/dispatch.ts";
+import type { Logger } from "../../src/core/ports.ts";
+import { parseTextCommand } from "../../src/core/textCommand.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { testContext } from "../helpers.ts";
 import { commandLines, hasLoneSurrogate, hostileText, hugeText, linesFor, textsOf } from "./hostileText.ts";

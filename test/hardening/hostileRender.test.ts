@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import type { Reply } from "../../src/engine/reply.ts";
+import type { Reply } from "../../src/core/reply.ts";
 import { hostileReply, hostileText, hugeText } from "./hostileText.ts";
 import { checkEveryPlatform } from "./platformChecks.ts";
 

@@ -3,10 +3,10 @@
  * chat box. Shared by the engine, renderer and adapter properties so all of them see the same mix.
  */
 import fc from "fast-check";
-import type { CommandSpec, LeafCommand } from "../../src/engine/command.ts";
-import { leavesOf } from "../../src/engine/dispatch.ts";
-import { describeOptions, type OptionMeta } from "../../src/engine/options.ts";
-import type { Block, Reply, SourceRef } from "../../src/engine/reply.ts";
+import type { CommandSpec, LeafCommand } from "../../src/core/command.ts";
+import { leavesOf } from "../../src/core/dispatch.ts";
+import { describeOptions, type OptionMeta } from "../../src/core/options.ts";
+import type { Block, Reply, SourceRef } from "../../src/core/reply.ts";
 
 const astral = ["😀", "𝕏", "👩‍💻", "🏳️‍🌈", "🇺🇸", "𓀀", "\u{10FFFF}"];
 const invisible = ["\u200f", "\u200e", "\u202e", "\u2066", "\u2069", "\u200d", "\u200b", "\ufeff", "\u0301"];

@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
 import { type RenderedMessage, renderReply } from "../../src/adapters/discord/render.ts";
 import { renderHtml } from "../../src/adapters/telegram/render.ts";
-import type { Reply } from "../../src/engine/reply.ts";
+import type { Reply } from "../../src/core/reply.ts";
 import { parseTelegramHtml } from "../fakes/telegram/html.ts";
 import { hasLoneSurrogate, textsOf } from "./hostileText.ts";
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Services } from "../../src/engine/command.ts";
-import { noRateLimit, type PlatformAdapter, type Store, silentLogger } from "../../src/engine/ports.ts";
+import type { Services } from "../../src/core/command.ts";
+import { noRateLimit, type PlatformAdapter, type Store, silentLogger } from "../../src/core/ports.ts";
 import { NudgeScheduler, type SchedulerOptions } from "../../src/scheduler/scheduler.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { ManualClock, testKnowledge } from "../helpers.ts";

@@ -1,10 +1,10 @@
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Caller, CommandContext, CommandSpec, Services } from "../../engine/command.ts";
-import { errorReply, type Outcome, runText } from "../../engine/dispatch.ts";
-import type { Reply } from "../../engine/reply.ts";
-import { clip } from "../../engine/text.ts";
+import type { Caller, CommandContext, CommandSpec, Services } from "../../core/command.ts";
+import { errorReply, type Outcome, runText } from "../../core/dispatch.ts";
+import type { Reply } from "../../core/reply.ts";
+import { clip } from "../../core/text.ts";
 import { renderPlain } from "./render.ts";
 
 export interface ConsoleOptions {

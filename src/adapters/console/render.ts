@@ -1,4 +1,4 @@
-import type { Block, Reply } from "../../engine/reply.ts";
+import type { Block, Reply } from "../../core/reply.ts";
 
 function renderBlock(block: Block): string {
   switch (block.kind) {

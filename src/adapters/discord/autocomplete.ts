@@ -1,5 +1,5 @@
-import type { Services } from "../../engine/command.ts";
-import { todayIn } from "../../engine/dates.ts";
+import type { Services } from "../../core/command.ts";
+import { todayIn } from "../../core/dates.ts";
 
 /** Discord shows at most 25 suggestions, each at most 100 characters. */
 export const MAX_SUGGESTIONS = 25;

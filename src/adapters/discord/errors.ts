@@ -1,6 +1,6 @@
 import { DiscordAPIError, DiscordjsErrorCodes, RESTJSONErrorCodes } from "discord.js";
 import { ConfigError } from "../../config.ts";
-import { DeliveryError } from "../../engine/errors.ts";
+import { DeliveryError } from "../../core/errors.ts";
 
 /** Discord errors that retrying will not cure, with the reason shown to people. */
 const PERMANENT: Partial<Record<number, string>> = {

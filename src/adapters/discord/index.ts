@@ -10,9 +10,9 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from "discord.js";
-import type { CommandSpec, Services } from "../../engine/command.ts";
-import type { PlatformAdapter } from "../../engine/ports.ts";
-import type { Reply } from "../../engine/reply.ts";
+import type { CommandSpec, Services } from "../../core/command.ts";
+import type { PlatformAdapter } from "../../core/ports.ts";
+import type { Reply } from "../../core/reply.ts";
 import { deliveryError, startError } from "./errors.ts";
 import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
 import { syncCommands } from "./register.ts";

@@ -15,9 +15,9 @@ import {
   type CommandSpec,
   isGroup,
   type Services,
-} from "../../engine/command.ts";
-import { errorReply, execute, findCommand, type Outcome, type Resolved } from "../../engine/dispatch.ts";
-import type { Reply } from "../../engine/reply.ts";
+} from "../../core/command.ts";
+import { errorReply, execute, findCommand, type Outcome, type Resolved } from "../../core/dispatch.ts";
+import type { Reply } from "../../core/reply.ts";
 import { MAX_SUGGESTIONS, suggesters } from "./autocomplete.ts";
 import { type RenderedMessage, renderReply } from "./render.ts";
 

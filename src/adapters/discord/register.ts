@@ -11,9 +11,9 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from "discord.js";
-import { type CommandSpec, isGroup, type LeafCommand } from "../../engine/command.ts";
-import { describeOptions, type OptionMeta, placeholderOf } from "../../engine/options.ts";
-import type { Logger, Store } from "../../engine/ports.ts";
+import { type CommandSpec, isGroup, type LeafCommand } from "../../core/command.ts";
+import { describeOptions, type OptionMeta, placeholderOf } from "../../core/options.ts";
+import type { Logger, Store } from "../../core/ports.ts";
 import { suggesters } from "./autocomplete.ts";
 
 /** A chat-input (slash) command as the registration PUT carries it. */

@@ -1,6 +1,6 @@
 import type { APIEmbed } from "discord.js";
-import { type Block, isWebUrl, type Reply, type SourceRef } from "../../engine/reply.ts";
-import { charBoundary, clip } from "../../engine/text.ts";
+import { type Block, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import { charBoundary, clip } from "../../core/text.ts";
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message). */
 export const LIMITS = {

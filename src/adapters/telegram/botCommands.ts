@@ -1,5 +1,5 @@
 import type { BotCommand } from "grammy/types";
-import type { CommandSpec } from "../../engine/command.ts";
+import type { CommandSpec } from "../../core/command.ts";
 
 /** Telegram's limits for the command menu (setMyCommands). */
 export const BOT_COMMAND_LIMITS = {

@@ -1,7 +1,7 @@
 import { type Api, GrammyError } from "grammy";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
-import { DeliveryError } from "../../engine/errors.ts";
-import type { Reply } from "../../engine/reply.ts";
+import { DeliveryError } from "../../core/errors.ts";
+import type { Reply } from "../../core/reply.ts";
 import { renderHtml } from "./render.ts";
 
 export interface SendOptions {

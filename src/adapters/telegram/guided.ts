@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import type { CommandGroup, LeafCommand } from "../../engine/command.ts";
-import type { Resolved } from "../../engine/dispatch.ts";
+import type { CommandGroup, LeafCommand } from "../../core/command.ts";
+import type { Resolved } from "../../core/dispatch.ts";
 import {
   coerceTextValue,
   describeOptions,
   expectation,
   explainIssues,
   type OptionMeta,
-} from "../../engine/options.ts";
-import type { Clock } from "../../engine/ports.ts";
+} from "../../core/options.ts";
+import type { Clock } from "../../core/ports.ts";
 
 /**
  * Guided input: a command sent without its required options asks for them one at a time.

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import { findCommand } from "../../engine/dispatch.ts";
-import { paragraph, type Reply, reply } from "../../engine/reply.ts";
+import { findCommand } from "../../core/dispatch.ts";
+import { paragraph, type Reply, reply } from "../../core/reply.ts";
 import { type Request, replyOptions, trySend } from "./request.ts";
 
 /**

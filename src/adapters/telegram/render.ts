@@ -1,5 +1,5 @@
-import { type Block, isWebUrl, type Reply, type SourceRef } from "../../engine/reply.ts";
-import { clip } from "../../engine/text.ts";
+import { type Block, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import { clip } from "../../core/text.ts";
 
 /** Telegram's limit for one text message (counted after entities are parsed; we count the HTML). */
 export const MESSAGE_LIMIT = 4096;

@@ -1,8 +1,8 @@
 import type { Context } from "grammy";
 import type { Message } from "grammy/types";
-import { markUndeliverable } from "../../engine/chats.ts";
-import type { Caller, CommandContext, CommandSpec, Services } from "../../engine/command.ts";
-import type { Reply } from "../../engine/reply.ts";
+import { markUndeliverable } from "../../core/chats.ts";
+import type { Caller, CommandContext, CommandSpec, Services } from "../../core/command.ts";
+import type { Reply } from "../../core/reply.ts";
 import { permanentRefusal, type SendOptions, sendReply } from "./delivery.ts";
 import type { GuidedInputs } from "./guided.ts";
 

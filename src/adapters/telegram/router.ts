@@ -1,7 +1,7 @@
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { markDeliverable, markUndeliverable } from "../../engine/chats.ts";
-import { isGroup, type Services } from "../../engine/command.ts";
+import { markDeliverable, markUndeliverable } from "../../core/chats.ts";
+import { isGroup, type Services } from "../../core/command.ts";
 import {
   errorReply,
   execute,
@@ -10,10 +10,10 @@ import {
   type Resolved,
   resolveText,
   validateInput,
-} from "../../engine/dispatch.ts";
-import { UserError } from "../../engine/errors.ts";
-import { paragraph, type Reply, reply } from "../../engine/reply.ts";
-import { parseTextCommand, type TextCommand } from "../../engine/textCommand.ts";
+} from "../../core/dispatch.ts";
+import { UserError } from "../../core/errors.ts";
+import { paragraph, type Reply, reply } from "../../core/reply.ts";
+import { parseTextCommand, type TextCommand } from "../../core/textCommand.ts";
 import { describeApiError } from "./delivery.ts";
 import {
   applyAnswer,

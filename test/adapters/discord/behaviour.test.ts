@@ -9,10 +9,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { LIMITS, renderReply } from "../../../src/adapters/discord/render.ts";
-import { defineCommand, defineCommandGroup } from "../../../src/engine/command.ts";
-import { UserError } from "../../../src/engine/errors.ts";
-import type { PlatformAdapter } from "../../../src/engine/ports.ts";
-import { paragraph, reply } from "../../../src/engine/reply.ts";
+import { defineCommand, defineCommandGroup } from "../../../src/core/command.ts";
+import { UserError } from "../../../src/core/errors.ts";
+import type { PlatformAdapter } from "../../../src/core/ports.ts";
+import { paragraph, reply } from "../../../src/core/reply.ts";
 import { commandInteraction } from "../../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../../fakes/discord/server.ts";
 import { recordingLogger, startBot } from "./harness.ts";

@@ -1,8 +1,8 @@
 import { InteractionResponseType } from "discord.js";
 import { commands } from "../../../commands/index.ts";
 import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
-import type { CommandSpec } from "../../../src/engine/command.ts";
-import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
+import type { CommandSpec } from "../../../src/core/command.ts";
+import type { Logger, PlatformAdapter } from "../../../src/core/ports.ts";
 import { FakeDiscord, type RecordedRequest } from "../../fakes/discord/server.ts";
 import { testContext } from "../../helpers.ts";
 

@@ -17,8 +17,8 @@ import {
   commandsHash,
   slashCommand,
 } from "../../../src/adapters/discord/register.ts";
-import { defineCommand } from "../../../src/engine/command.ts";
-import { reply } from "../../../src/engine/reply.ts";
+import { defineCommand } from "../../../src/core/command.ts";
+import { reply } from "../../../src/core/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { FakeDiscord } from "../../fakes/discord/server.ts";
 import { testContext } from "../../helpers.ts";

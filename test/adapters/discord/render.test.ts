@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeText, LIMITS, renderReply, splitText } from "../../../src/adapters/discord/render.ts";
-import { bullets, fields, paragraph, reply } from "../../../src/engine/reply.ts";
+import { bullets, fields, paragraph, reply } from "../../../src/core/reply.ts";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 

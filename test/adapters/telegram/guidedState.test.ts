@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyAnswer, completed, GuidedInputs, nextQuestion } from "../../../src/adapters/telegram/guided.ts";
-import { isGroup, type LeafCommand } from "../../../src/engine/command.ts";
+import { isGroup, type LeafCommand } from "../../../src/core/command.ts";
 import { testCommands } from "./harness.ts";
 
 const checkin = testCommands.find((spec) => spec.name === "checkin") as LeafCommand;

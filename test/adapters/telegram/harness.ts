@@ -8,9 +8,9 @@ import {
   defineCommand,
   defineCommandGroup,
   type Services,
-} from "../../../src/engine/command.ts";
-import type { Logger, PlatformAdapter } from "../../../src/engine/ports.ts";
-import { fields, paragraph, reply } from "../../../src/engine/reply.ts";
+} from "../../../src/core/command.ts";
+import type { Logger, PlatformAdapter } from "../../../src/core/ports.ts";
+import { fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
 import { testContext } from "../../helpers.ts";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml, MESSAGE_LIMIT, renderHtml } from "../../../src/adapters/telegram/render.ts";
-import { bullets, fields, paragraph, reply } from "../../../src/engine/reply.ts";
+import { bullets, fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { parseTelegramHtml } from "../../fakes/telegram/html.ts";
 import { fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { type Harness, startTelegram, testCommands } from "./harness.ts";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ThrottleLimits } from "../../../src/adapters/telegram/throttle.ts";
-import { DeliveryError } from "../../../src/engine/errors.ts";
-import { paragraph, reply } from "../../../src/engine/reply.ts";
+import { DeliveryError } from "../../../src/core/errors.ts";
+import { paragraph, reply } from "../../../src/core/reply.ts";
 import { type ApiCall, fakeGroup, fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { type Harness, startTelegram } from "./harness.ts";
 

@@ -1,9 +1,9 @@
 import { type APIApplicationCommandInteractionDataOption, ApplicationCommandOptionType } from "discord.js";
 import { optionTypeOf } from "../../../src/adapters/discord/register.ts";
-import type { CommandSpec } from "../../../src/engine/command.ts";
-import { resolveText } from "../../../src/engine/dispatch.ts";
-import { describeOptions } from "../../../src/engine/options.ts";
-import { parseTextCommand } from "../../../src/engine/textCommand.ts";
+import type { CommandSpec } from "../../../src/core/command.ts";
+import { resolveText } from "../../../src/core/dispatch.ts";
+import { describeOptions } from "../../../src/core/options.ts";
+import { parseTextCommand } from "../../../src/core/textCommand.ts";
 
 /**
  * What Discord would send for a text command line (`/score add exam:step1 ...`): the command name

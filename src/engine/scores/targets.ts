@@ -1,9 +1,9 @@
 import { cumulativeStdNormalProbability } from "simple-statistics";
+import type { StepStatus } from "../../core/records.ts";
+import { type Figure, numberFact } from "../knowledge/figures.ts";
+import { type GuideRules, guideRules } from "../knowledge/guide.ts";
+import type { KnowledgeBase, Range } from "../knowledge/knowledge.ts";
 import type { Advice } from "./advice.ts";
-import { type Figure, numberFact } from "./figures.ts";
-import { type GuideRules, guideRules } from "./guide.ts";
-import type { KnowledgeBase, Range } from "./knowledge.ts";
-import type { StepStatus } from "./records.ts";
 
 export interface ScoreRange {
   low: number;

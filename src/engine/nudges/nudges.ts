@@ -1,10 +1,10 @@
 import { DateTime } from "luxon";
-import { addDays, dayIn, daysBetween } from "./dates.ts";
-import { UserError } from "./errors.ts";
-import type { Entry, KnowledgeBase } from "./knowledge.ts";
-import { buildPlan, type Plan } from "./plans.ts";
-import type { Subscription } from "./records.ts";
-import { bullets, paragraph, type Reply, reply } from "./reply.ts";
+import { addDays, dayIn, daysBetween } from "../../core/dates.ts";
+import { UserError } from "../../core/errors.ts";
+import type { Subscription } from "../../core/records.ts";
+import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
+import type { Entry, KnowledgeBase } from "../knowledge/knowledge.ts";
+import { buildPlan, type Plan } from "../plans/plans.ts";
 
 /** A nudge missed while the bot was down is still sent if it is back this soon, the same local day. */
 export const CATCH_UP_HOURS = 3;

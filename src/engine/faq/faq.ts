@@ -1,7 +1,7 @@
 import MiniSearch from "minisearch";
 import { stemmer } from "stemmer";
 import { z } from "zod";
-import type { Entry } from "./knowledge.ts";
+import type { Entry } from "../knowledge/knowledge.ts";
 
 /** The field's vocabulary, kept as data in knowledge/search.yaml. */
 export const searchConfigSchema = z.strictObject({

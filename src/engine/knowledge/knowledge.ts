@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { FaqIndex, type SearchConfig } from "./faq.ts";
-import type { Block, SourceRef } from "./reply.ts";
+import type { Block, SourceRef } from "../../core/reply.ts";
+import { FaqIndex, type SearchConfig } from "../faq/faq.ts";
 
 /** Schemas of the knowledge base. The loader validates files against these; the engine trusts them. */
 

@@ -1,9 +1,9 @@
-import type { Advice } from "./advice.ts";
-import { addDays, addMonths, daysBetween, earliestDay, latestDay, monthsBetween } from "./dates.ts";
-import { UserError } from "./errors.ts";
-import { type GuideRules, guideRules } from "./guide.ts";
-import type { Fact, KnowledgeBase, Range } from "./knowledge.ts";
-import type { Exam, Situation } from "./records.ts";
+import { addDays, addMonths, daysBetween, earliestDay, latestDay, monthsBetween } from "../../core/dates.ts";
+import { UserError } from "../../core/errors.ts";
+import type { Exam, Situation } from "../../core/records.ts";
+import { type GuideRules, guideRules } from "../knowledge/guide.ts";
+import type { Fact, KnowledgeBase, Range } from "../knowledge/knowledge.ts";
+import type { Advice } from "../scores/advice.ts";
 
 export interface PlanInput {
   exam: Exam;

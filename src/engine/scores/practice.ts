@@ -1,7 +1,7 @@
 import { probit } from "simple-statistics";
 import { z } from "zod";
-import type { Exam, PracticeScore } from "./records.ts";
-import { charBoundary } from "./text.ts";
+import type { Exam, PracticeScore } from "../../core/records.ts";
+import { charBoundary } from "../../core/text.ts";
 
 /** A practice result as typed: a three-digit score, or an NBME Step 1 chance of passing ("85%"). */
 export type ScoreValue = { kind: "scaled"; value: number } | { kind: "chance"; value: number };

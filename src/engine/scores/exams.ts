@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { UserError } from "./errors.ts";
-import { type Exam, examSchema, type Profile } from "./records.ts";
+import { UserError } from "../../core/errors.ts";
+import { type Exam, examSchema, type Profile } from "../../core/records.ts";
 
 export const EXAM_NAMES: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
 

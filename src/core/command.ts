@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { KnowledgeBase } from "./knowledge.ts";
+import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import type { Clock, Logger, NudgeSchedule, RateLimit, Store } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 

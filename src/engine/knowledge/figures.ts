@@ -1,5 +1,5 @@
+import type { SourceRef } from "../../core/reply.ts";
 import { type Fact, formatDay, type KnowledgeBase, type Range } from "./knowledge.ts";
-import type { SourceRef } from "./reply.ts";
 
 /** A figure read from the knowledge base, kept with the fact it came from so replies can cite it. */
 export interface Figure<T> {

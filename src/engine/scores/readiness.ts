@@ -1,11 +1,11 @@
 import { linearRegression } from "simple-statistics";
+import { addDays, daysBetween } from "../../core/dates.ts";
+import type { Exam, PracticeScore } from "../../core/records.ts";
+import { type Figure, numberFact } from "../knowledge/figures.ts";
+import { type GuideRules, guideRules } from "../knowledge/guide.ts";
+import type { Fact, KnowledgeBase } from "../knowledge/knowledge.ts";
 import type { Advice } from "./advice.ts";
-import { addDays, daysBetween } from "./dates.ts";
-import { type Figure, numberFact } from "./figures.ts";
-import { type GuideRules, guideRules } from "./guide.ts";
-import type { Fact, KnowledgeBase } from "./knowledge.ts";
 import { chronological, equivalentScore } from "./practice.ts";
-import type { Exam, PracticeScore } from "./records.ts";
 import { type Step2ckTarget, step2ckTarget } from "./targets.ts";
 
 /** Worst to best: a higher practice score may move a verdict right along this list, never left. */
