@@ -2,7 +2,10 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { bullets, paragraph, type Reply, reply } from "../src/core/reply.ts";
+import { profileOf } from "../src/core/userData.ts";
+import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
 import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
+import { asksAboutStanding, findScoreMention, type ScoreMention } from "../src/engine/scores/scoreMention.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
 
@@ -23,10 +26,24 @@ export const ask = defineCommand({
     question: z.string().trim().min(3).max(500).describe("Your question, in your own words"),
   }),
   rest: "question",
-  run({ question }, { services }) {
-    return answer(services.knowledge, question, todayIn(services.clock));
+  run({ question }, { caller, services }) {
+    const profile = profileOf(services.store.read(), caller.userId);
+    const today = todayIn(services.clock, profile.timezone);
+    const { knowledge } = services;
+    // A question that gives a score and asks how it stands is answered from the engine, not prose.
+    const mention = knowledge.faq.isClinical(question) ? undefined : scoreQuestion(knowledge, question);
+    if (mention) return scoreAnswer(knowledge, mention, today, profile.step1);
+    return answer(knowledge, question, today);
   },
 });
+
+/** The score a question asks about, unless it asks about something else or another exam's score. */
+function scoreQuestion(knowledge: KnowledgeBase, question: string): ScoreMention | undefined {
+  const mention = findScoreMention(question);
+  if (!mention || !asksAboutStanding(question)) return undefined;
+  if (mention.examFrom === "assumed" && knowledge.faq.mentionsOtherExam(question)) return undefined;
+  return mention;
+}
 
 /** The /ask reply: a vetted entry with sources, or an honest abstention with places to look. */
 export function answer(knowledge: KnowledgeBase, question: string, today: string): Reply {
@@ -75,8 +92,8 @@ export function entryReply(
   score?: number,
 ): Reply {
   const blocks = knowledge.bodyBlocks(entry, today);
-  if (entry.unverified)
-    blocks.push(paragraph(`Not yet verified against the official source: ${entry.unverified}`));
+  // One short caveat line at most; the details stay in the entry's sources and its fact notes.
+  if (entry.unverified) blocks.push(paragraph(`Not yet confirmed on an official page: ${entry.unverified}`));
   if (related.length > 0)
     blocks.push(paragraph("Related:"), bullets(related.map((e) => knowledge.fillFacts(e.title, today))));
   return reply({

@@ -4,6 +4,7 @@ import { requireNotPast, todayIn } from "../src/core/dates.ts";
 import { stepScoreSchema } from "../src/core/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
+import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
 import { adviceLines } from "../src/engine/scores/advice.ts";
@@ -58,7 +59,7 @@ export const readiness = defineCommand({
       blocks,
       footer: {
         sources: sourcesOf(result.facts),
-        note: "An estimate to plan with, not a prediction of your result.",
+        note: withCaveat("An estimate to plan with, not a prediction of your result.", result.facts),
       },
       private: true,
       data: {

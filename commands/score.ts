@@ -5,6 +5,7 @@ import { UserError } from "../src/core/errors.ts";
 import { type Exam, examSchema, type PracticeScore } from "../src/core/records.ts";
 import { bullets, type Footer, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf, recordFor } from "../src/core/userData.ts";
+import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { numberFact, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { guideRules } from "../src/engine/knowledge/guide.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
@@ -89,7 +90,10 @@ function howJudged(
   const se = numberFact(knowledge, "practice_test.standard_error", day);
   const margin = guideRules(knowledge, day).step1Margin;
   const facts = [passing.fact, se.fact, margin.fact];
-  const footer = { sources: sourcesOf(facts), note: `Passing standard: ${provenance(passing.fact)}.` };
+  const footer = {
+    sources: sourcesOf(facts),
+    note: withCaveat(`Passing standard: ${provenance(passing.fact)}.`, facts),
+  };
   const want = `the guide wants ${margin.value.min}-${margin.value.max} points above passing on several forms`;
   if (score.kind === "chance") {
     const points = Math.round(equivalentScore(score, passing.value, se.value) - passing.value);

@@ -5,6 +5,7 @@ import { UserError } from "../src/core/errors.ts";
 import { stepScoreSchema, stepStatusSchema } from "../src/core/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
+import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
 import { adviceLines } from "../src/engine/scores/advice.ts";
@@ -55,7 +56,7 @@ export const target = defineCommand({
       blocks,
       footer: {
         sources: sourcesOf(facts),
-        note: "Rough guidelines from the strategy guide, not official cutoffs.",
+        note: withCaveat("Rough guidelines from the strategy guide, not official cutoffs.", facts),
       },
       private: true,
       data: {

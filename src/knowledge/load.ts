@@ -99,6 +99,15 @@ export async function loadKnowledge(root: string): Promise<KnowledgeData> {
     }
   }
 
+  if (search.success) {
+    for (const [exam, bands] of Object.entries(search.data.score_answers)) {
+      for (const [band, id] of Object.entries(bands ?? {})) {
+        if (!ids.has(id))
+          problems.push(`search.yaml: score_answers.${exam}.${band} names unknown entry ${id}`);
+      }
+    }
+  }
+
   if (problems.length > 0 || !topics.success || !search.success) throw new KnowledgeError(problems);
   return { topics: topics.data, entries, facts, search: search.data };
 }

@@ -21,7 +21,7 @@ describe("/ask", async () => {
     const text = renderPlain(reply);
     expect(text).toContain("Sources: Step Score Strategy");
     expect(text).toContain("Reviewed 25 November 2026");
-    expect(text).toMatch(/Not yet verified against the official source/);
+    expect(text).toMatch(/Not yet confirmed on an official page/);
     expect(text).not.toMatch(/\{\{/);
   });
 

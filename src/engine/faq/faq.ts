@@ -20,6 +20,15 @@ export const searchConfigSchema = z.strictObject({
   topic_terms: z.array(z.string().min(2)).min(1),
   /** Words that mark a clinical question (doses, treatments), which Stepwise never answers. */
   clinical_terms: z.array(z.string().min(2)),
+  /** Names of other countries' or other professions' exams: a score beside one is not a USMLE score. */
+  other_exam_terms: z.array(z.string().min(2)).default([]),
+  /**
+   * The entry whose advice follows a score check, by exam and by where the score stands
+   * (bands for three-digit scores; comfortable / borderline / at_risk for Step 1 practice forms).
+   */
+  score_answers: z
+    .partialRecord(z.enum(["step1", "step2ck", "step3"]), z.record(z.string(), z.string()))
+    .default({}),
   /** How sure the search must be before it answers. */
   thresholds: z.strictObject({
     /** BM25 score of the best entry divided by the question's meaningful words. */
@@ -74,6 +83,7 @@ export class FaqIndex {
   private readonly shorthandRules: Array<[RegExp, string]>;
   private readonly synonymRules: Array<[RegExp, string]>;
   private readonly clinical: RegExp | undefined;
+  private readonly otherExam: RegExp | undefined;
   private readonly topicTerms: Set<string>;
   private readonly thresholds: SearchConfig["thresholds"];
 
@@ -89,6 +99,8 @@ export class FaqIndex {
     this.topicTerms = new Set(config.topic_terms.flatMap((word) => this.termsOf(word)));
     const clinical = config.clinical_terms.map(escapeRegExp).join("|");
     this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
+    const otherExam = config.other_exam_terms.map(escapeRegExp).join("|");
+    this.otherExam = otherExam ? new RegExp(`(?<![a-z0-9])(?:${otherExam})(?![a-z0-9])`) : undefined;
     this.search = new MiniSearch({
       fields: ["title", "questions", "body"],
       tokenize: (text) => this.normalize(text).split(/[^a-z0-9']+/),
@@ -153,6 +165,11 @@ export class FaqIndex {
         const coverage = new Set(result.queryTerms).size / total;
         return [{ entry, score: result.score, scorePerTerm: result.score / total, coverage }];
       });
+  }
+
+  /** Whether the question names an exam other than the USMLE (PLAB, MCAT, COMLEX...). */
+  mentionsOtherExam(question: string): boolean {
+    return this.otherExam?.test(this.normalize(question)) ?? false;
   }
 
   isClinical(question: string): boolean {

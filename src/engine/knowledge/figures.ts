@@ -23,22 +23,29 @@ export function rangeFact(knowledge: KnowledgeBase, id: string, day: string): Fi
   return { value, fact };
 }
 
-/** Where a figure comes from, in a few words: "USMLE Score Interpretation Guidelines, 2024-25, not yet verified". */
+/**
+ * Where a figure comes from, in a few words: "USMLE Score Interpretation Guidelines, 2024-25".
+ * Whether it is verified is said once per reply (caveatLine), not after every figure.
+ */
 export function provenance(fact: Fact): string {
   const edition = fact.edition ?? `in force from ${formatDay(fact.valid_from)}`;
-  return `${fact.source.title}, ${edition}${fact.verified ? "" : ", not yet verified"}`;
+  return `${fact.source.title}, ${edition}`;
 }
 
-/** "250 (USMLE Score Interpretation Guidelines, 2024-25, not yet verified)". */
+/** "250 (USMLE Score Interpretation Guidelines, 2024-25)". */
 export function cite(figure: Figure<number>): string {
   return `${figure.value} (${provenance(figure.fact)})`;
 }
 
 /** The distinct sources of the facts a reply used, for its footer. */
 export function sourcesOf(facts: readonly Fact[]): SourceRef[] {
-  // One entry per page: several facts often come from one publication under slightly different titles.
+  return uniqueSources(facts.map((fact) => fact.source));
+}
+
+/** One entry per page: several facts often come from one publication under slightly different titles. */
+export function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {
   const seen = new Map<string, SourceRef>();
-  for (const { source } of facts) {
+  for (const source of sources) {
     const key = source.url ?? source.title;
     if (!seen.has(key)) seen.set(key, source.url ? { ...source } : { title: source.title });
   }

@@ -41,6 +41,8 @@ export const dayRangeSchema = z
 export const factSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9_.]+$/),
   label: z.string(),
+  /** A few words naming the figure in a caveat line ("national mean"); the label when absent. */
+  short: z.string().max(40).optional(),
   /** A number, a text, a numeric range, a day (YYYY-MM-DD) or a window of days. */
   value: z.union([z.number(), z.string(), rangeSchema, dayRangeSchema]),
   /** First day the value applies (exam date, report date or publication). */
@@ -107,17 +109,25 @@ export class KnowledgeBase {
   readonly facts: readonly Fact[];
   readonly faq: FaqIndex;
   private readonly byId: Map<string, Entry>;
+  private readonly search: SearchConfig;
 
   constructor(data: KnowledgeData) {
     this.topics = data.topics;
     this.entries = data.entries;
     this.facts = data.facts;
     this.byId = new Map(data.entries.map((entry) => [entry.id, entry]));
+    this.search = data.search;
     this.faq = new FaqIndex(data.entries, data.search);
   }
 
   entry(id: string): Entry | undefined {
     return this.byId.get(id);
+  }
+
+  /** The entry whose advice follows a score check: by exam and band (or Step 1 verdict). */
+  scoreEntry(exam: string, standing: string): Entry | undefined {
+    const id = this.search.score_answers[exam as keyof SearchConfig["score_answers"]]?.[standing];
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
   /** The version of a fact in force on `day` (YYYY-MM-DD): the latest one valid from on or before it. */
