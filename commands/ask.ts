@@ -3,9 +3,10 @@ import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { bullets, paragraph, type Reply, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
+import { decide } from "../src/engine/faq/decide.ts";
+import type { FaqAnswer } from "../src/engine/faq/faq.ts";
 import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
 import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
-import { asksAboutStanding, findScoreMention, type ScoreMention } from "../src/engine/scores/scoreMention.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
 
@@ -29,25 +30,15 @@ export const ask = defineCommand({
   run({ question }, { caller, services }) {
     const profile = profileOf(services.store.read(), caller.userId);
     const today = todayIn(services.clock, profile.timezone);
-    const { knowledge } = services;
-    // A question that gives a score and asks how it stands is answered from the engine, not prose.
-    const mention = knowledge.faq.isClinical(question) ? undefined : scoreQuestion(knowledge, question);
-    if (mention) return scoreAnswer(knowledge, mention, today, profile.step1);
-    return answer(knowledge, question, today);
+    const decision = decide(services.knowledge, question);
+    if (decision.kind === "score")
+      return scoreAnswer(services.knowledge, decision.mention, today, profile.step1);
+    return answer(services.knowledge, decision, today);
   },
 });
 
-/** The score a question asks about, unless it asks about something else or another exam's score. */
-function scoreQuestion(knowledge: KnowledgeBase, question: string): ScoreMention | undefined {
-  const mention = findScoreMention(question);
-  if (!mention || !asksAboutStanding(question)) return undefined;
-  if (mention.examFrom === "assumed" && knowledge.faq.mentionsOtherExam(question)) return undefined;
-  return mention;
-}
-
 /** The /ask reply: a vetted entry with sources, or an honest abstention with places to look. */
-export function answer(knowledge: KnowledgeBase, question: string, today: string): Reply {
-  const result = knowledge.faq.ask(question);
+export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: string): Reply {
   if (result.kind === "abstain" && result.reason === "clinical") {
     return reply({
       title: "No vetted answer",

@@ -16,7 +16,13 @@ describe("/ask with a score in the question", async () => {
   it("GIVEN 'can i match IM with a 232 on ck' THEN it is well below the mean, said in words, privately, with the matched-IMG means", async () => {
     const reply = await ask("can i match IM with a 232 on ck");
     expect(reply.private).toBe(true);
-    expect(reply.data.score_check).toMatchObject({ exam: "step2ck", score: 232, mean: 250, sd: 15, band: "well_below" });
+    expect(reply.data.score_check).toMatchObject({
+      exam: "step2ck",
+      score: 232,
+      mean: 250,
+      sd: 15,
+      band: "well_below",
+    });
     const text = renderPlain(reply);
     expect(text).toContain("well below the mean");
     expect(text).toContain("Internal Medicine 249");

@@ -29,12 +29,23 @@ export const searchConfigSchema = z.strictObject({
   score_answers: z
     .partialRecord(z.enum(["step1", "step2ck", "step3"]), z.record(z.string(), z.string()))
     .default({}),
+  /**
+   * Words that name what a question is about (OET, SOAP, signals, J-1...): an entry answers only if
+   * it matches every one of them the question contains; otherwise /ask declines.
+   */
+  distinctive_terms: z.array(z.string().min(2)).default([]),
   /** How sure the search must be before it answers. */
   thresholds: z.strictObject({
     /** BM25 score of the best entry divided by the question's meaningful words. */
     min_score_per_term: z.number().positive(),
     /** Share of the question's meaningful words the best entry must match. */
     min_coverage: z.number().min(0).max(1),
+    /**
+     * Share of the question's weight the entry must match, each word weighted by how rare it is in
+     * the knowledge base (inverse document frequency; a word no entry has weighs the most). Long
+     * questions score high against wrong entries on common words; this does not.
+     */
+    min_weighted_coverage: z.number().min(0).max(1).default(0),
   }),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
@@ -46,6 +57,10 @@ export interface FaqHit {
   scorePerTerm: number;
   /** Share of the question's meaningful words that the entry matched. */
   coverage: number;
+  /** Share of the question's rarity-weighted words that the entry matched. */
+  weightedCoverage: number;
+  /** The question's words this entry matched. */
+  matched: ReadonlySet<string>;
 }
 
 export type FaqAnswer =
@@ -63,6 +78,12 @@ const STOP_WORDS = new Set(
   give help anyone someone something thing things lot lots very kind sort gonna wanna guys it's thats that's
   use used uses using being doing while up`.split(/\s+/),
 );
+
+/** Hits considered before abstaining: a lower-ranked entry may be the one that covers the subject. */
+const CANDIDATES = 5;
+
+/** Folded tokens that name the USMLE itself (see the synonyms in knowledge/search.yaml). */
+const USMLE_TERMS = new Set(["step1", "step2ck", "step3", "usml"]);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -85,7 +106,10 @@ export class FaqIndex {
   private readonly clinical: RegExp | undefined;
   private readonly otherExam: RegExp | undefined;
   private readonly topicTerms: Set<string>;
+  private readonly distinctive: Set<string>;
   private readonly thresholds: SearchConfig["thresholds"];
+  /** How many entries hold each word: rare words say more about what a question is about. */
+  private readonly documentFrequency = new Map<string, number>();
 
   constructor(entries: readonly Entry[], config: SearchConfig) {
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
@@ -97,6 +121,7 @@ export class FaqIndex {
       ),
     );
     this.topicTerms = new Set(config.topic_terms.flatMap((word) => this.termsOf(word)));
+    this.distinctive = new Set(config.distinctive_terms.flatMap((word) => this.termsOf(word)));
     const clinical = config.clinical_terms.map(escapeRegExp).join("|");
     this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
     const otherExam = config.other_exam_terms.map(escapeRegExp).join("|");
@@ -112,15 +137,19 @@ export class FaqIndex {
         combineWith: "OR",
       },
     });
-    this.search.addAll(
-      entries.map((entry) => ({
-        id: entry.id,
-        title: entry.title,
-        questions: entry.questions.join("\n"),
-        // Fact placeholders ({{usmle_format.step1.blocks}}) would index their ids as words.
-        body: entry.body.replace(/\{\{[^}]*\}\}/g, " "),
-      })),
-    );
+    const documents = entries.map((entry) => ({
+      id: entry.id,
+      title: entry.title,
+      questions: entry.questions.join("\n"),
+      // Fact placeholders ({{usmle_format.step1.blocks}}) would index their ids as words.
+      body: entry.body.replace(/\{\{[^}]*\}\}/g, " "),
+    }));
+    this.search.addAll(documents);
+    for (const doc of documents) {
+      for (const term of new Set(this.termsOf(`${doc.title}\n${doc.questions}\n${doc.body}`))) {
+        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+      }
+    }
   }
 
   /** Expands shorthand, lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
@@ -151,19 +180,36 @@ export class FaqIndex {
 
   /** Ranked entries for a question, best first. */
   hits(question: string, limit = 5): FaqHit[] {
-    return this.rank(question, this.termsOf(question).length, limit);
+    return this.rank(question, this.termsOf(question), limit);
   }
 
-  private rank(question: string, total: number, limit: number): FaqHit[] {
-    if (total === 0) return [];
+  /** Inverse document frequency: a word in every entry weighs little, one in none the most. */
+  private weight(term: string): number {
+    const n = this.byId.size;
+    return Math.log((n + 1) / ((this.documentFrequency.get(term) ?? 0) + 0.5));
+  }
+
+  private rank(question: string, terms: readonly string[], limit: number): FaqHit[] {
+    if (terms.length === 0) return [];
+    const totalWeight = terms.reduce((sum, term) => sum + this.weight(term), 0);
     return this.search
       .search(question)
       .slice(0, limit)
       .flatMap((result) => {
         const entry = this.byId.get(result.id as string);
         if (!entry) return [];
-        const coverage = new Set(result.queryTerms).size / total;
-        return [{ entry, score: result.score, scorePerTerm: result.score / total, coverage }];
+        const matched = new Set(result.queryTerms);
+        const matchedWeight = terms.filter((t) => matched.has(t)).reduce((sum, t) => sum + this.weight(t), 0);
+        return [
+          {
+            entry,
+            score: result.score,
+            scorePerTerm: result.score / terms.length,
+            coverage: matched.size / terms.length,
+            weightedCoverage: totalWeight > 0 ? matchedWeight / totalWeight : 0,
+            matched,
+          },
+        ];
       });
   }
 
@@ -177,26 +223,43 @@ export class FaqIndex {
   }
 
   /**
-   * Answers from the best entry, or abstains when the question is clinical, mentions none of the
-   * field's words, or the match is weak.
+   * Answers from the best entry that covers what the question is about, or abstains when the
+   * question is clinical, mentions none of the field's words, or no entry covers it well enough.
    */
   ask(question: string): FaqAnswer {
     if (this.isClinical(question)) return { kind: "abstain", reason: "clinical", suggestions: [] };
     const terms = this.termsOf(question);
-    if (!terms.some((term) => this.topicTerms.has(term))) {
+    if (!terms.some((term) => this.topicTerms.has(term)) || this.isOnlyOtherExam(question, terms)) {
       return { kind: "abstain", reason: "off_topic", suggestions: [] };
     }
-    const hits = this.rank(question, terms.length, 4);
-    const [best, ...rest] = hits;
-    const { min_score_per_term, min_coverage } = this.thresholds;
-    if (!best || best.scorePerTerm < min_score_per_term || best.coverage < min_coverage) {
+    const hits = this.rank(question, terms, CANDIDATES);
+    const distinctive = terms.filter((term) => this.distinctive.has(term));
+    const best = hits.find((hit) => this.covers(hit, distinctive));
+    if (!best) {
       return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
     }
+    // A second question in the same message: the entry that covers what the main answer left out.
+    const leftOut = distinctive.filter((term) => !best.matched.has(term));
+    const second = hits.find((hit) => hit !== best && leftOut.some((term) => hit.matched.has(term)));
     const curated = best.entry.related.flatMap((id) => this.byId.get(id) ?? []);
-    const related = [...curated, ...rest.map((hit) => hit.entry)].filter(
+    const related = [...(second ? [second.entry] : []), ...curated, ...hits.map((hit) => hit.entry)].filter(
       (entry, index, all) => entry.id !== best.entry.id && all.findIndex((e) => e.id === entry.id) === index,
     );
     return { kind: "answer", hit: best, related: related.slice(0, 3) };
+  }
+
+  /** Whether an entry is sure enough and matches the question's main subject. */
+  private covers(hit: FaqHit, distinctive: readonly string[]): boolean {
+    const { min_score_per_term, min_coverage, min_weighted_coverage } = this.thresholds;
+    if (hit.scorePerTerm < min_score_per_term || hit.coverage < min_coverage) return false;
+    if (hit.weightedCoverage < min_weighted_coverage) return false;
+    // Asked about two subjects, the main answer must cover at least one of them.
+    return distinctive.length === 0 || distinctive.some((term) => hit.matched.has(term));
+  }
+
+  /** A question about another exam (PLAB, MCAT...) that names no USMLE exam. */
+  private isOnlyOtherExam(question: string, terms: readonly string[]): boolean {
+    return this.mentionsOtherExam(question) && !terms.some((term) => USMLE_TERMS.has(term));
   }
 
   /** Titles and phrasings for autocomplete, best matches first (prefix search on the partial text). */
