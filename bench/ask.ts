@@ -10,8 +10,11 @@ import { ms, percentile, type Row } from "./stats.ts";
 
 const EVAL_DIR = new URL("../test/eval/", import.meta.url);
 
-/** Every question of the evaluation sets, answerable and off-topic alike. */
+/** Every question of the evaluation sets, answerable and off-topic alike, real ones included. */
 async function evalQuestions(): Promise<string[]> {
+  const real = parseYaml(await readFile(new URL("real/questions.yaml", EVAL_DIR), "utf8")) as {
+    questions: Array<{ q: string }>;
+  };
   const files = (await readdir(EVAL_DIR)).filter((name) => name.endsWith(".yaml"));
   const questions: string[] = [];
   for (const file of files) {
@@ -21,7 +24,7 @@ async function evalQuestions(): Promise<string[]> {
     };
     questions.push(...set.answerable.map((item) => item.q), ...set.abstain);
   }
-  return questions;
+  return [...questions, ...real.questions.map((item) => item.q)];
 }
 
 /** `/ask` in process, through the whole command path (parse, validate, search, reply), over the eval set. */

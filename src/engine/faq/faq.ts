@@ -87,22 +87,30 @@ const USMLE_TERMS = new Set(["step1", "step2ck", "step3", "usml"]);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Whole-word replacement rules, longest phrase first so "step 2 ck" wins over "step 2". */
-function wordRules(pairs: ReadonlyArray<readonly [string, string]>): Array<[RegExp, string]> {
-  return [...pairs]
-    .sort((a, b) => b[0].length - a[0].length)
-    .map(([variant, replacement]) => [
-      new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(variant)}(?![A-Za-z0-9])`, "g"),
-      ` ${replacement} `,
-    ]);
+/** Whole-word replacements, all in one pass: at each place the longest phrase wins ("step 2 ck" over "step 2"). */
+class WordReplacer {
+  private readonly pattern: RegExp | undefined;
+  private readonly replacements: Map<string, string>;
+
+  constructor(pairs: ReadonlyArray<readonly [string, string]>) {
+    this.replacements = new Map(pairs);
+    const variants = [...this.replacements.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.pattern = variants.length
+      ? new RegExp(`(?<![A-Za-z0-9])(?:${variants.join("|")})(?![A-Za-z0-9])`, "g")
+      : undefined;
+  }
+
+  apply(text: string): string {
+    return this.pattern ? text.replace(this.pattern, (found) => ` ${this.replacements.get(found)} `) : text;
+  }
 }
 
 /** FAQ search: BM25 with prefix and fuzzy matching (MiniSearch), synonyms folded to one token. */
 export class FaqIndex {
   private readonly search: MiniSearch<{ id: string }>;
   private readonly byId: Map<string, Entry>;
-  private readonly shorthandRules: Array<[RegExp, string]>;
-  private readonly synonymRules: Array<[RegExp, string]>;
+  private readonly shorthand: WordReplacer;
+  private readonly synonyms: WordReplacer;
   private readonly clinical: RegExp | undefined;
   private readonly otherExam: RegExp | undefined;
   private readonly topicTerms: Set<string>;
@@ -114,8 +122,8 @@ export class FaqIndex {
   constructor(entries: readonly Entry[], config: SearchConfig) {
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
     this.thresholds = config.thresholds;
-    this.shorthandRules = wordRules(Object.entries(config.shorthand));
-    this.synonymRules = wordRules(
+    this.shorthand = new WordReplacer(Object.entries(config.shorthand));
+    this.synonyms = new WordReplacer(
       Object.entries(config.synonyms).flatMap(([canonical, variants]) =>
         variants.map((variant) => [variant.toLowerCase(), canonical] as const),
       ),
@@ -132,8 +140,10 @@ export class FaqIndex {
       processTerm: (term) => this.processTerm(term),
       searchOptions: {
         boost: { questions: 3, title: 2, body: 1 },
-        prefix: (term) => term.length >= 4,
-        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        // Prefix and typo matching only for words no entry holds as they are: expanding every word of
+        // a long question costs milliseconds and adds near-miss matches the exact word already has.
+        prefix: (term) => term.length >= 4 && !this.documentFrequency.has(term),
+        fuzzy: (term) => (term.length >= 6 && !this.documentFrequency.has(term) ? 0.2 : false),
         combineWith: "OR",
       },
     });
@@ -154,11 +164,8 @@ export class FaqIndex {
 
   /** Expands shorthand, lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
   normalize(text: string): string {
-    let out = text.replace(/[‘’]/g, "'");
-    for (const [pattern, words] of this.shorthandRules) out = out.replace(pattern, words);
-    out = out.toLowerCase();
-    for (const [pattern, canonical] of this.synonymRules) out = out.replace(pattern, canonical);
-    return out;
+    const out = text.replace(/[‘’]/g, "'");
+    return this.synonyms.apply(this.shorthand.apply(out).toLowerCase());
   }
 
   private processTerm(term: string): string | null {
