@@ -12,6 +12,7 @@ import {
   placeholdersIn,
   topicSchema,
 } from "../engine/knowledge/knowledge.ts";
+import { roadmapSchema } from "../engine/roadmap/roadmap.ts";
 
 /** Every problem found in the knowledge base, each naming its file. */
 export class KnowledgeError extends Error {
@@ -44,6 +45,8 @@ export async function loadKnowledge(root: string): Promise<KnowledgeData> {
   if (!topics.success) problems.push(`topics.yaml: ${describe(topics.error)}`);
   const search = searchConfigSchema.safeParse(await readYaml(join(root, "search.yaml")));
   if (!search.success) problems.push(`search.yaml: ${describe(search.error)}`);
+  const roadmap = roadmapSchema.safeParse(await readYaml(join(root, "roadmap.yaml")));
+  if (!roadmap.success) problems.push(`roadmap.yaml: ${describe(roadmap.error)}`);
 
   const facts: Fact[] = [];
   for (const path of await listFiles(join(root, "reference"), ".yaml")) {
@@ -108,6 +111,17 @@ export async function loadKnowledge(root: string): Promise<KnowledgeData> {
     }
   }
 
-  if (problems.length > 0 || !topics.success || !search.success) throw new KnowledgeError(problems);
-  return { topics: topics.data, entries, facts, search: search.data };
+  if (roadmap.success) {
+    const factIds = new Set(facts.map((fact) => fact.id));
+    for (const milestone of roadmap.data.milestones) {
+      for (const id of [milestone.date.fact, milestone.results_fact ?? milestone.date.fact]) {
+        if (!factIds.has(id)) problems.push(`roadmap.yaml: ${milestone.id} refers to unknown fact ${id}`);
+      }
+    }
+  }
+
+  if (problems.length > 0 || !topics.success || !search.success || !roadmap.success) {
+    throw new KnowledgeError(problems);
+  }
+  return { topics: topics.data, entries, facts, search: search.data, roadmap: roadmap.data.milestones };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Block, SourceRef } from "../../core/reply.ts";
 import { FaqIndex, type SearchConfig } from "../faq/faq.ts";
+import type { MilestoneDefinition } from "../roadmap/roadmap.ts";
 
 /** Schemas of the knowledge base. The loader validates files against these; the engine trusts them. */
 
@@ -86,6 +87,8 @@ export interface KnowledgeData {
   entries: Entry[];
   facts: Fact[];
   search: SearchConfig;
+  /** The milestones of a Match season (knowledge/roadmap.yaml). */
+  roadmap: MilestoneDefinition[];
 }
 
 const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label|season))?\s*\}\}/g;
@@ -108,6 +111,7 @@ export class KnowledgeBase {
   readonly entries: readonly Entry[];
   readonly facts: readonly Fact[];
   readonly faq: FaqIndex;
+  readonly roadmap: readonly MilestoneDefinition[];
   private readonly byId: Map<string, Entry>;
   private readonly search: SearchConfig;
 
@@ -117,6 +121,7 @@ export class KnowledgeBase {
     this.facts = data.facts;
     this.byId = new Map(data.entries.map((entry) => [entry.id, entry]));
     this.search = data.search;
+    this.roadmap = data.roadmap;
     this.faq = new FaqIndex(data.entries, data.search);
   }
 

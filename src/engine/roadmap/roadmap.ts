@@ -1,0 +1,236 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { addDays, dayIn, daysBetween } from "../../core/dates.ts";
+import { type Exam, examSchema, type Profile } from "../../core/records.ts";
+import type { SourceRef } from "../../core/reply.ts";
+import type { Fact, KnowledgeBase } from "../knowledge/knowledge.ts";
+
+/** knowledge/roadmap.yaml: which milestones a season has, for whom, and what to do at each. */
+export const milestoneDefinitionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_]+$/),
+  title: z.string().min(5),
+  kind: z.enum(["event", "exam"]),
+  exam: examSchema.optional(),
+  applies: z.enum(["everyone", "visa"]),
+  date: z.strictObject({ fact: z.string().startsWith("season.") }),
+  /** Exams: weeks to allow for the result to come out (a fact id). */
+  results_fact: z.string().optional(),
+  action: z.string().min(10),
+});
+export type MilestoneDefinition = z.infer<typeof milestoneDefinitionSchema>;
+export const roadmapSchema = z.strictObject({ milestones: z.array(milestoneDefinitionSchema).min(1) });
+
+export const MILESTONE_STATUSES = ["done", "next", "upcoming", "at_risk", "missed"] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+
+/** A day, or a day with a clock time, in the user's time zone. */
+export interface LocalWhen {
+  day: string;
+  /** HH:MM in the user's zone, when the official deadline has a clock time. */
+  time?: string;
+  /** The official wording: "21:00 America/New_York on 2027-03-03". */
+  official?: string;
+}
+
+export interface Milestone {
+  id: string;
+  title: string;
+  when: LocalWhen | { from: LocalWhen; to: LocalWhen };
+  /** Days from the user's today to the (first) day; negative once past. */
+  daysLeft: number;
+  status: MilestoneStatus;
+  estimated: boolean;
+  /** What to do, one line: the definition's action or, for an exam, what the profile shows. */
+  line: string;
+  source: SourceRef;
+  fact: Fact;
+}
+
+export interface Roadmap {
+  season: number;
+  zone: string;
+  today: string;
+  milestones: Milestone[];
+  /** The season has dates copied from an earlier season's pattern. */
+  estimated: boolean;
+  /** Which seasons the calendar has facts for (published or estimated). */
+  seasons: number[];
+}
+
+export interface RoadmapInput {
+  profile: Profile;
+  now: Date;
+  /** The user's IANA zone (UTC when none is saved). */
+  zone: string;
+  season: number;
+}
+
+/** The season facts of one Match, taken from the calendar or, when it has none, projected from the latest one. */
+export function seasonFact(knowledge: KnowledgeBase, id: string, season: number): Fact | undefined {
+  const versions = knowledge.facts.filter((f) => f.id === id && f.season !== undefined);
+  const exact = versions.find((f) => f.season === season);
+  if (exact) return exact;
+  const latest = versions
+    .filter((f) => (f.season ?? 0) < season)
+    .sort((a, b) => (b.season ?? 0) - (a.season ?? 0))[0];
+  return latest ? projectFact(latest, season) : undefined;
+}
+
+/** Whole weeks nearest to `years` years, so a projected day keeps its weekday ("the first Wednesday"). */
+const weeksFor = (years: number) => 7 * Math.round((365.2425 * years) / 7);
+
+/** A later season's fact estimated from an earlier one's pattern: same weekday, shifted by whole weeks. */
+function projectFact(fact: Fact, season: number): Fact {
+  const shift = weeksFor(season - (fact.season ?? season));
+  const move = (day: string) => addDays(day, shift);
+  const value =
+    typeof fact.value === "string"
+      ? move(fact.value)
+      : typeof fact.value === "object" && "from" in fact.value
+        ? { from: move(fact.value.from), to: move(fact.value.to) }
+        : fact.value;
+  return {
+    ...fact,
+    value,
+    season,
+    estimated: true,
+    verified: false,
+    note: `Estimated from the ${fact.season} season's pattern (same weekday); no published date was found.`,
+  };
+}
+
+/** Every season the calendar has dates for. */
+export function calendarSeasons(knowledge: KnowledgeBase): number[] {
+  return [
+    ...new Set(knowledge.facts.flatMap((f) => (f.id.startsWith("season.") && f.season ? [f.season] : []))),
+  ].sort();
+}
+
+/** The next Match a user can still enter: the first whose rank-order-list deadline is still ahead. */
+export function defaultSeason(knowledge: KnowledgeBase, now: Date): number {
+  const year = Number(dayIn(now, "America/New_York").slice(0, 4));
+  for (const season of [year, year + 1, year + 2]) {
+    const deadline = seasonFact(knowledge, "season.rol_deadline", season);
+    if (deadline && instantOf(deadline, dayValue(deadline)) > now) return season;
+  }
+  return year + 1;
+}
+
+const dayValue = (fact: Fact): string =>
+  typeof fact.value === "string"
+    ? fact.value
+    : typeof fact.value === "object" && "from" in fact.value
+      ? fact.value.from
+      : "";
+
+/** The instant a fact's day (and time, in its zone) begins; all-day facts start at midnight in the US East. */
+function instantOf(fact: Fact, day: string): Date {
+  return DateTime.fromISO(`${day}T${fact.time ?? "00:00"}`, {
+    zone: fact.zone ?? "America/New_York",
+  }).toJSDate();
+}
+
+/** A fact's day as the user sees it: a timed deadline moves into their zone; an all-day date stays. */
+function localWhen(fact: Fact, day: string, zone: string): LocalWhen {
+  if (!fact.time || !fact.zone) return { day };
+  const local = DateTime.fromISO(`${day}T${fact.time}`, { zone: fact.zone }).setZone(zone);
+  return {
+    day: local.toISODate() ?? day,
+    time: local.toFormat("HH:mm"),
+    official: `${fact.time} ${fact.zone} on ${day}`,
+  };
+}
+
+/** The dated checklist of one Match season for this user, in date order. */
+export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roadmap {
+  const today = dayIn(input.now, input.zone);
+  const needsVisa = input.profile.needs_visa === true;
+  const milestones: Milestone[] = [];
+  for (const def of knowledge.roadmap) {
+    if (def.applies === "visa" && !needsVisa) continue;
+    const fact = seasonFact(knowledge, def.date.fact, input.season);
+    if (!fact) continue;
+    const when =
+      typeof fact.value === "object" && "from" in fact.value
+        ? {
+            from: localWhen(fact, fact.value.from, input.zone),
+            to: localWhen(fact, fact.value.to, input.zone),
+          }
+        : localWhen(fact, dayValue(fact), input.zone);
+    const first = "from" in when ? when.from.day : when.day;
+    const last = "to" in when ? when.to.day : when.day;
+    const base = {
+      id: def.id,
+      title: def.title,
+      when,
+      daysLeft: daysBetween(today, first),
+      estimated: fact.estimated === true,
+      source: fact.source,
+      fact,
+    };
+    const judged =
+      def.kind === "exam" && def.exam
+        ? judgeExam(def, def.exam, input.profile, last, today, knowledge)
+        : { status: (last < today ? "done" : "upcoming") as MilestoneStatus, line: def.action };
+    milestones.push({ ...base, ...judged });
+  }
+  milestones.sort((a, b) => firstDay(a).localeCompare(firstDay(b)) || a.id.localeCompare(b.id));
+  // The first thing still ahead is what to work on now.
+  const next = milestones.find((m) => m.status === "upcoming");
+  if (next) next.status = "next";
+  return {
+    season: input.season,
+    zone: input.zone,
+    today,
+    milestones,
+    estimated: milestones.some((m) => m.estimated),
+    seasons: calendarSeasons(knowledge),
+  };
+}
+
+const firstDay = (m: Milestone) => ("from" in m.when ? m.when.from.day : m.when.day);
+
+const EXAM_NAME: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
+
+/** An exam milestone from the profile: passed, booked in time, booked too late, or not booked. */
+function judgeExam(
+  def: MilestoneDefinition,
+  exam: Exam,
+  profile: Profile,
+  deadline: string,
+  today: string,
+  knowledge: KnowledgeBase,
+): { status: MilestoneStatus; line: string } {
+  const name = EXAM_NAME[exam];
+  const result =
+    exam === "step2ck" ? (profile.step2ck_score !== undefined ? "pass" : undefined) : profile[exam];
+  if (result === "pass") return { status: "done", line: `${name} passed.` };
+  const weeks = def.results_fact ? knowledge.factAt(def.results_fact, today) : undefined;
+  const allow = typeof weeks?.value === "number" ? weeks.value * 7 : 0;
+  const booked = profile.exam_dates[exam];
+  if (result === "fail" && (!booked || booked < today)) {
+    return {
+      status: deadline < today ? "missed" : "at_risk",
+      line: `${name} not yet passed: book the retake. ${def.action}`,
+    };
+  }
+  if (booked && booked >= today) {
+    const resultBy = addDays(booked, allow);
+    if (resultBy > deadline) {
+      return {
+        status: "at_risk",
+        line: `Your ${name} on ${booked} leaves too little time: allow about ${allow / 7} weeks for the result, which puts it after this day. ${def.action}`,
+      };
+    }
+    return { status: "upcoming", line: `${name} booked for ${booked}; the result should be out in time.` };
+  }
+  if (deadline < today) return { status: "missed", line: `${name} was not done by this day. ${def.action}` };
+  const latest = addDays(deadline, -allow);
+  const late = latest < today;
+  return {
+    status: late ? "at_risk" : "upcoming",
+    line: late
+      ? `Even sitting ${name} today, the result may come after this day. ${def.action}`
+      : `Sit ${name} by ${latest} at the latest (results can take about ${allow / 7} weeks). ${def.action}`,
+  };
+}
