@@ -7,6 +7,7 @@ import { decide } from "../src/engine/faq/decide.ts";
 import type { FaqAnswer } from "../src/engine/faq/faq.ts";
 import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
 import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
+import { seasonNote } from "../src/engine/knowledge/seasons.ts";
 
 const NOT_ADVICE = "General guidance, not official USMLE/NRMP information or medical advice.";
 
@@ -83,6 +84,8 @@ export function entryReply(
   score?: number,
 ): Reply {
   const blocks = knowledge.bodyBlocks(entry, today);
+  const season = seasonNote(knowledge, knowledge.factsIn(`${entry.title}\n${entry.body}`, today), today);
+  if (season) blocks.push(paragraph(season));
   // One short caveat line at most; the details stay in the entry's sources and its fact notes.
   if (entry.unverified) blocks.push(paragraph(`Not yet confirmed on an official page: ${entry.unverified}`));
   if (related.length > 0)

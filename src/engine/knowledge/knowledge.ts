@@ -168,6 +168,12 @@ export class KnowledgeBase {
     );
   }
 
+  /** The facts a text's placeholders use on `today` (each version once). */
+  factsIn(text: string, today: string): Fact[] {
+    const used = placeholdersIn(text).map(({ id, at }) => this.requireFact(id, at ?? today));
+    return [...new Set(used)];
+  }
+
   /** The entry's body with facts filled in, as reply blocks (blank-line paragraphs, "- " bullets). */
   bodyBlocks(entry: Entry, today: string): Block[] {
     return toBlocks(this.fillFacts(entry.body, today));
