@@ -91,7 +91,8 @@ export interface KnowledgeData {
   roadmap: MilestoneDefinition[];
 }
 
-const PLACEHOLDER = /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label|season))?\s*\}\}/g;
+const PLACEHOLDER =
+  /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label|season|time))?\s*\}\}/g;
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
@@ -99,6 +100,15 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
   year: "numeric",
   timeZone: "UTC",
 });
+
+/** "America/New_York" -> "Eastern Time", as people say it. */
+export function zoneName(zone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    timeZoneName: "longGeneric",
+  }).formatToParts();
+  return parts.find((part) => part.type === "timeZoneName")?.value ?? zone;
+}
 
 /** "2025-07-01" -> "1 July 2025". */
 export function formatDay(isoDay: string): string {
@@ -152,7 +162,7 @@ export class KnowledgeBase {
     return fact;
   }
 
-  /** Replaces `{{id}}`, `{{id@YYYY-MM-DD}}` and `{{id|from}}` / `|edition` / `|label` / `|season` with facts in force. */
+  /** Replaces `{{id}}`, `{{id@YYYY-MM-DD}}` and `{{id|from}}` / `|edition` / `|label` / `|season` / `|time` with facts in force. */
   fillFacts(text: string, today: string): string {
     return text.replace(
       PLACEHOLDER,
@@ -161,6 +171,7 @@ export class KnowledgeBase {
         if (part === "from") return formatDay(fact.valid_from);
         if (part === "edition") return fact.edition ?? formatDay(fact.valid_from);
         if (part === "label") return fact.label;
+        if (part === "time") return fact.time ? `${fact.time} ${zoneName(fact.zone ?? "UTC")}` : "";
         if (part === "season")
           return fact.season === undefined ? fact.valid_from.slice(0, 4) : String(fact.season);
         return factValueText(fact.value);
