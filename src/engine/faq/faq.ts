@@ -34,6 +34,13 @@ export const searchConfigSchema = z.strictObject({
    * it matches every one of them the question contains; otherwise /ask declines.
    */
   distinctive_terms: z.array(z.string().min(2)).default([]),
+  /** How the BM25 ranking weighs an entry's parts and its term frequencies (MiniSearch options). */
+  ranking: z
+    .strictObject({
+      boost: z.strictObject({ title: z.number(), questions: z.number(), body: z.number() }),
+      bm25: z.strictObject({ k: z.number(), b: z.number(), d: z.number() }).optional(),
+    })
+    .default({ boost: { title: 2, questions: 3, body: 1 } }),
   /** How sure the search must be before it answers. */
   thresholds: z.strictObject({
     /** BM25 score of the best entry divided by the question's meaningful words. */
@@ -139,7 +146,8 @@ export class FaqIndex {
       tokenize: (text) => this.normalize(text).split(/[^a-z0-9']+/),
       processTerm: (term) => this.processTerm(term),
       searchOptions: {
-        boost: { questions: 3, title: 2, body: 1 },
+        boost: config.ranking.boost,
+        ...(config.ranking.bm25 ? { bm25: config.ranking.bm25 } : {}),
         // Prefix and typo matching only for words no entry holds as they are: expanding every word of
         // a long question costs milliseconds and adds near-miss matches the exact word already has.
         prefix: (term) => term.length >= 4 && !this.documentFrequency.has(term),
