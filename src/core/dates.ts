@@ -21,8 +21,12 @@ export function daysBetween(from: string, to: string): number {
   return Math.round(day(to).diff(day(from), "days").days);
 }
 
+/** The day `days` after `iso`. Plain UTC arithmetic: the nudge scheduler calls this per subscription per day. */
 export function addDays(iso: string, days: number): string {
-  return day(iso).plus({ days }).toISODate() ?? iso;
+  const [year = 0, month = 1, date = 1] = iso.split("-").map(Number);
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, date + days); // not Date.UTC, which reads years 0-99 as 19xx
+  return at.toISOString().slice(0, 10);
 }
 
 export function addMonths(iso: string, months: number): string {
