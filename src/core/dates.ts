@@ -3,6 +3,7 @@ import { closest } from "fastest-levenshtein";
 import { DateTime, IANAZone } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
+import { clip } from "./text.ts";
 
 /** Calendar days as YYYY-MM-DD; all date maths is done in UTC on whole days. */
 
@@ -53,7 +54,7 @@ export function checkTimeZone(name: string): string {
   if (IANAZone.isValidZone(name)) return name;
   const guess = closest(name.replace(/ /g, "_"), ZONES);
   throw new UserError(
-    `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
+    `"${clip(name, 41)}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
   );
 }
 
