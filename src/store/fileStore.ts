@@ -234,20 +234,12 @@ export class FileStore implements Store {
     }
     const before = this.journal.size;
     const erasing = applied.some(([item]) => item.erase) && (lines.length > 0 || before > 0);
-    let replaced = false;
     try {
       await this.lock.check();
       if (lines.length > 0) await this.journal.append(lines);
-      if (erasing) {
-        await this.writeSnapshot().catch((error: unknown) => {
-          replaced = error instanceof SnapshotNotSyncedError;
-          throw error;
-        });
-        replaced = true;
-        await this.journal.clear();
-      }
+      if (erasing) await this.eraseOldCopies();
     } catch (error) {
-      await this.failed(error, applied, before, replaced);
+      await this.failed(error, applied, before);
       return;
     }
     for (const [item, result] of applied) item.resolve(result);
@@ -255,22 +247,35 @@ export class FileStore implements Store {
     if (this.erasePending || this.journal.size >= threshold) await this.compactQuietly();
   }
 
-  /** Rejects a batch that could not be made durable, undoing it unless the new snapshot already holds it. */
-  private async failed(
-    error: unknown,
-    applied: Array<[Pending, unknown, () => void]>,
-    before: number,
-    replaced: boolean,
-  ): Promise<void> {
-    if (replaced) {
-      // Durable (the snapshot holds it) but the journal may still hold what was erased: retry soon.
-      this.erasePending = true;
-    } else {
-      // If this fails too, the journal stays marked broken and is cut back before the next append.
-      await this.journal.rollback(before).catch(() => undefined);
-      for (const [, , undo] of applied.toReversed()) undo();
+  /**
+   * Rewrites the snapshot and empties the journal, so no file keeps what an erasing change removed
+   * (earlier journal lines hold it). Throws only while the old snapshot is still in place; once the
+   * new one is, the change is durable and what is left to do is retried after every later write.
+   */
+  private async eraseOldCopies(): Promise<void> {
+    try {
+      await this.writeSnapshot();
+    } catch (error) {
+      if (!(error instanceof SnapshotNotSyncedError)) throw error;
+      return this.eraseLater(error);
     }
-    const full = !replaced && isDiskFull(error);
+    await this.journal.clear().catch((error: unknown) => this.eraseLater(error));
+  }
+
+  private eraseLater(error: unknown): void {
+    this.erasePending = true;
+    this.options.logger?.error(
+      { err: error, file: this.path },
+      "an erasing change is saved, but older copies may remain on disk until the next snapshot",
+    );
+  }
+
+  /** Rejects a batch that could not be made durable: the journal is cut back and the changes undone. */
+  private async failed(error: unknown, applied: Array<[Pending, unknown, () => void]>, before: number) {
+    // If this fails too, the journal stays marked broken and is cut back before the next append.
+    await this.journal.rollback(before).catch(() => undefined);
+    for (const [, , undo] of applied.toReversed()) undo();
+    const full = isDiskFull(error);
     if (full) {
       this.options.logger?.error(
         { err: error, file: this.path },

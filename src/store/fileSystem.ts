@@ -11,6 +11,8 @@ export type FileSystem = Pick<
 
 export const nodeFileSystem: FileSystem = fs;
 
-/** The errno code of a failed file operation ("ENOSPC"), if it has one. */
-export const codeOf = (error: unknown): string | undefined =>
-  (error as NodeJS.ErrnoException | undefined)?.code;
+/** The errno code of a failed file operation ("ENOSPC"), or of the error that caused it. */
+export function codeOf(error: unknown): string | undefined {
+  const failed = error as (NodeJS.ErrnoException & { cause?: unknown }) | undefined;
+  return failed?.code ?? (failed?.cause === undefined ? undefined : codeOf(failed.cause));
+}
