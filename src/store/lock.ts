@@ -270,7 +270,6 @@ function hold(
     async release() {
       clearInterval(timer);
       heldHere.delete(dataPath);
-      if (lost) return;
       const text = await fs.readFile(mine.path, "utf8").catch(() => "");
       if (parseOwner(text)?.token === owner.token) await fs.unlink(mine.path).catch(() => undefined);
     },
