@@ -21,8 +21,8 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 export interface UpdateOptions {
   /**
-   * The change deletes personal data (/forget, /score remove): resolve only once no file on disk
-   * holds what it removed, not even the journal of earlier changes.
+   * The change deletes personal data (/forget, /score remove, /nudge stop in a private chat):
+   * resolve only once no file on disk holds what it removed, not even the journal of earlier changes.
    */
   erase?: boolean;
 }

@@ -233,7 +233,8 @@ export class FileStore implements Store {
       }
     }
     const before = this.journal.size;
-    const erasing = applied.some(([item]) => item.erase) && (lines.length > 0 || before > 0);
+    // Nothing removed, nothing to erase: a person with no data cannot make every write wait on a rewrite.
+    const erasing = lines.length > 0 && applied.some(([item]) => item.erase);
     try {
       await this.lock.check();
       if (lines.length > 0) await this.journal.append(lines);

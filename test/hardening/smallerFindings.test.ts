@@ -180,6 +180,13 @@ describe("finding 8 (smaller ones): echoed input", () => {
   });
 });
 
+it("GIVEN a number with too many digits to read THEN the error quotes what was typed, not null", async () => {
+  const outcome = await runText(`/target step2ck:${"9".repeat(400)}`, await testContext());
+  expect(outcome?.reply.data).toEqual({
+    error: `\`step2ck\` must be a whole number from 1 to 300 (you typed "${"9".repeat(40)}…").`,
+  });
+});
+
 describe("finding 8 (smaller ones): node-cron's warning", () => {
   afterEach(() => {
     vi.useRealTimers();
