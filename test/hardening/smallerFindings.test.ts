@@ -2,7 +2,6 @@
  * Finding 8 of issue #16, the smaller ones: start-up file problems, file modes, a symlinked data
  * file, echoed input, and node-cron's own warning.
  */
-import { spawn } from "node:child_process";
 import {
   chmod,
   lstat,
@@ -25,26 +24,13 @@ import { StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { type FileSystem, nodeFileSystem } from "../../src/store/fileSystem.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
-import { testContext, testKnowledge } from "../helpers.ts";
+import { startProgram, testContext, testKnowledge } from "../helpers.ts";
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "stepwise-small-"));
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
-
-/** Starts the program as `npm start` does, with STEPWISE_DATA set; resolves with its exit code and stderr. */
-function start(data: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, STEPWISE_DATA: data, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
-}
 
 /** The real file system, except that creating anything fails with `code`. */
 function refusing(code: string): FileSystem {
@@ -64,7 +50,7 @@ const isRoot = process.getuid?.() === 0;
 describe("finding 8 (smaller ones): start-up file problems", () => {
   it("GIVEN a parent path that is a file THEN start-up prints one line saying so and what to do, no stack", async () => {
     await writeFile(join(dir, "blocker"), "");
-    const { code, stderr } = await start(join(dir, "blocker", "stepwise.json"));
+    const { code, stderr } = await startProgram(join(dir, "blocker", "stepwise.json"));
     expect(code).toBe(1);
     expect(stderr).toBe(
       `Stepwise cannot find the data file ${join(dir, "blocker", "stepwise.json")}: a part of that path is a file, not a folder. Point STEPWISE_DATA at a file inside a folder.\n`,
@@ -73,7 +59,7 @@ describe("finding 8 (smaller ones): start-up file problems", () => {
 
   it("GIVEN STEPWISE_DATA names a folder THEN start-up prints one line saying so", async () => {
     await mkdir(join(dir, "data.json"));
-    const { code, stderr } = await start(join(dir, "data.json"));
+    const { code, stderr } = await startProgram(join(dir, "data.json"));
     expect(code).toBe(1);
     expect(stderr).toMatch(
       /^Stepwise cannot open the data file .*data\.json: it is a folder, not a file\. [^\n]*\n$/,
@@ -85,7 +71,7 @@ describe("finding 8 (smaller ones): start-up file problems", () => {
     async () => {
       await mkdir(join(dir, "ro"));
       await chmod(join(dir, "ro"), 0o500);
-      const { code, stderr } = await start(join(dir, "ro", "stepwise.json"));
+      const { code, stderr } = await startProgram(join(dir, "ro", "stepwise.json"));
       expect(code).toBe(1);
       expect(stderr).toMatch(
         /^Stepwise cannot [^\n]*: permission denied\. Give the user running Stepwise [^\n]*\n$/,

@@ -3,28 +3,22 @@
  * write point in turn (test/fixtures/fullDisk.ts), so this runs on any machine; README's
  * Operations section records a manual run on a real 64 KiB tmpfs.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runText } from "../../src/core/dispatch.ts";
-import type { UserRecord } from "../../src/core/records.ts";
 import { DiskFullError, StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { FullDisk } from "../fixtures/fullDisk.ts";
-import { testContext } from "../helpers.ts";
+import { scoredUser } from "../fixtures/users.ts";
+import { startProgram, testContext } from "../helpers.ts";
 
 const exec = promisify(execFile);
 const NOW = "2026-11-28T12:00:00.000Z";
-const user = (step2ck_score: number): UserRecord => ({
-  profile: { exam_dates: {}, step2ck_score },
-  scores: [],
-  next_score_id: 1,
-  created_at: NOW,
-  updated_at: NOW,
-});
+const user = (step2ck_score: number) => scoredUser(step2ck_score, NOW);
 
 let dir: string;
 beforeEach(async () => {
@@ -237,15 +231,7 @@ describe("finding 1 (disk full)", () => {
       );
       await expectCleanFiles(mount);
 
-      const start = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-        env: { ...process.env, STEPWISE_DATA: path, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "" },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let stderr = "";
-      start.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const code = await new Promise((resolve) => start.on("exit", resolve));
+      const { code, stderr } = await startProgram(path);
       expect(code).toBe(1);
       expect(stderr).toMatch(
         /^Stepwise cannot [^\n]* the disk is full\. Free some space and start again; nothing was changed\.\n$/,
