@@ -29,7 +29,8 @@ export async function writeFileDurably(
   try {
     const handle = await fs.open(temporary, "w", mode);
     try {
-      await handle.chmod(mode);
+      // Best effort: some mounted file systems (SMB, FAT) have no Unix modes and refuse chmod.
+      await handle.chmod(mode).catch(() => undefined);
       await handle.writeFile(text);
       await handle.sync();
     } finally {

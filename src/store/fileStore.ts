@@ -167,7 +167,9 @@ export class FileStore implements Store {
       const db = new Low<Data>(adapter, { version: DATA_VERSION } as Data);
       await db.read();
       const raw = db.data as unknown as Record<string, unknown>;
-      const opened = await Journal.open(fs, `${path}.journal`, mode);
+      const opened = await Journal.open(fs, `${path}.journal`, mode).catch((error: unknown) => {
+        throw error instanceof StoreError ? error : fileProblem(error, "open the journal", `${path}.journal`);
+      });
       journal = opened.journal;
       replay(raw, opened.records);
       const data = checkData(path, raw);

@@ -93,11 +93,11 @@ export async function acquireLock(dataPath: string, options: LockOptions): Promi
   const timing = options.timing ?? LOCK_TIMING;
   const dir = dirname(dataPath);
   const prefix = `${basename(dataPath)}.lock`;
-  const refuse = (owner: Owner | undefined) =>
+  const refuse = (owner: Owner | undefined, path = "") =>
     new StoreError(
-      `Another Stepwise process (${describe(owner)}) is using the data file ${dataPath}. Stop it first, or point STEPWISE_DATA at a different file.`,
+      `Another Stepwise process (${describe(owner)}) is using the data file ${dataPath}. Stop it first, or point STEPWISE_DATA at a different file.${owner && !owner.token ? ` If pid ${owner.pid} is not Stepwise, delete ${path}.` : ""}`,
     );
-  if (heldHere.has(dataPath)) throw refuse({ pid: process.pid, host: hostname(), token: "" });
+  if (heldHere.has(dataPath)) throw refuse({ pid: process.pid, host: hostname(), token: "this process" });
 
   /** Every lock file of this data file, oldest first (`<data>.lock`, left by older versions, is 0). */
   async function generations(): Promise<Generation[]> {
@@ -141,6 +141,8 @@ export async function acquireLock(dataPath: string, options: LockOptions): Promi
     const { owner } = first;
     if (owner?.host === hostname()) {
       if (owner.pid === process.pid || !isAlive(owner.pid)) return "stale";
+      // `<data>.lock` of an older Stepwise, which has no heartbeat: its live pid is all there is to go by.
+      if (!owner.token) return "live";
       return Date.now() - first.mtimeMs < timing.staleMs ? "live" : "stale";
     }
     // Another host (or a file still being written): only a heartbeat shows its owner is alive.
@@ -184,7 +186,7 @@ export async function acquireLock(dataPath: string, options: LockOptions): Promi
     const newest = existing.at(-1);
     if (newest) {
       const verdict = await judge(newest.path);
-      if (verdict === "live") throw refuse((await look(newest.path))?.owner);
+      if (verdict === "live") throw refuse((await look(newest.path))?.owner, newest.path);
       if (verdict === "gone") continue;
     }
     const mine: Generation = {

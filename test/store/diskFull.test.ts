@@ -179,7 +179,7 @@ describe("finding 1 (disk full)", () => {
       }
       expect(opened).toBeInstanceOf(StoreError);
       expect((opened as Error).message).toMatch(
-        /^Stepwise cannot (create the data folder|lock the data file|open the data file) .*: the disk is full\. Free some space and start again; nothing was changed\.$/,
+        /^Stepwise cannot (create the data folder|lock the data file|open the data file|open the journal) .*: the disk is full\. Free some space and start again; nothing was changed\.$/,
       );
       await expectCleanFiles(join(dir, "killed"));
       const check = await FileStore.open(await crashCopy(join(dir, "killed"), `check${attempts}`));

@@ -150,6 +150,14 @@ describe("finding 6 (locks)", () => {
     }
   });
 
+  it("GIVEN the lock of an older Stepwise (no heartbeat) whose pid is alive on this host THEN start-up is refused, saying what to delete if that pid is not Stepwise", async () => {
+    const path = join(dir, "stepwise.json");
+    await writeFile(`${path}.lock`, `${process.ppid}\n${hostname()}\n`);
+    await expect(FileStore.open(path, { lock: FAST })).rejects.toThrow(
+      `Another Stepwise process (pid ${process.ppid} on host ${hostname()}) is using the data file ${path}. Stop it first, or point STEPWISE_DATA at a different file. If pid ${process.ppid} is not Stepwise, delete ${path}.lock.`,
+    );
+  });
+
   it.each(["stepwise.json.lock", "stepwise.json.lock.1"])(
     "GIVEN %s is a folder THEN start-up says so and what to do",
     async (name) => {
