@@ -1,7 +1,7 @@
 /**
  * Finding 1 of issue #16: a full disk lost an acknowledged write. The disk is made full at every
- * write point in turn (test/fixtures/fullDisk.ts), so this runs on any machine; README's
- * Operations section records a manual run on a real 64 KiB tmpfs.
+ * write point in turn (test/fixtures/fullDisk.ts), so this runs on any machine; the last test
+ * fills a real 64 KiB tmpfs too, where the machine lets it mount one (as root).
  */
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
