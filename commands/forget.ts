@@ -17,7 +17,7 @@ export const forget = defineCommand({
         "Nothing was deleted. This removes your profile, all your practice scores and your private daily nudge for good; to go ahead, type /forget confirm:yes",
       );
     }
-    const had = await services.store.update((data) => forgetUser(data, caller.userId));
+    const had = await services.store.update((data) => forgetUser(data, caller.userId), { erase: true });
     return reply({
       title: "Your data is deleted",
       blocks: [

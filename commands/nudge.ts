@@ -89,11 +89,15 @@ const stop = defineCommand({
   options: z.object({}),
   async run(_input, ctx) {
     const key = keyOf(ctx);
-    const removed = await ctx.services.store.update((data) => {
-      const existed = key in data.subscriptions;
-      delete data.subscriptions[key];
-      return existed;
-    });
+    // A private chat's nudge is personal data (its time zone, exam date): erased from disk too.
+    const removed = await ctx.services.store.update(
+      (data) => {
+        const existed = key in data.subscriptions;
+        delete data.subscriptions[key];
+        return existed;
+      },
+      { erase: ctx.caller.chatKind === "private" },
+    );
     ctx.services.nudges.changed(key);
     return reply({
       blocks: [

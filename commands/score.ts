@@ -170,19 +170,22 @@ const remove = defineCommand({
   personal: true,
   async run({ id }, { caller, services }) {
     const wanted = id.replace(/^#/, "");
-    const removed = await services.store.update((data) => {
-      const record = data.users[caller.userId];
-      const index = record?.scores.findIndex((s) => s.id === wanted) ?? -1;
-      if (!record || index < 0) {
-        const ids = record?.scores.map((s) => `#${s.id}`).join(", ");
-        throw new UserError(
-          `There is no practice score #${wanted}. ${ids ? `Your scores: ${ids} (see /score list).` : "You have no logged scores."}`,
-        );
-      }
-      const [score] = record.scores.splice(index, 1);
-      record.updated_at = services.clock.now().toISOString();
-      return score as PracticeScore;
-    });
+    const removed = await services.store.update(
+      (data) => {
+        const record = data.users[caller.userId];
+        const index = record?.scores.findIndex((s) => s.id === wanted) ?? -1;
+        if (!record || index < 0) {
+          const ids = record?.scores.map((s) => `#${s.id}`).join(", ");
+          throw new UserError(
+            `There is no practice score #${wanted}. ${ids ? `Your scores: ${ids} (see /score list).` : "You have no logged scores."}`,
+          );
+        }
+        const [score] = record.scores.splice(index, 1);
+        record.updated_at = services.clock.now().toISOString();
+        return score as PracticeScore;
+      },
+      { erase: true },
+    );
     return reply({
       title: "Practice score removed",
       blocks: [

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { json: { type: "boolean", default: false }, console: { type: "boolean", default: false } },
   });
-  if (existsSync(".env")) process.loadEnvFile(".env");
+  if (existsSync(".env")) {
+    try {
+      process.loadEnvFile(".env");
+    } catch (error) {
+      throw new ConfigError(`.env cannot be read (${(error as Error).message}): fix it, or remove it.`);
+    }
+  }
   const config = loadConfig(process.env);
   const useConsole = values.console || !(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
   // Logs go to stderr so the console's stdout stays clean chat (or JSON); a terminal chat wants quiet.

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { commands } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/core/command.ts";
@@ -53,4 +54,17 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     ...overrides,
   };
   return { caller: testCaller, services, commands };
+}
+
+/** Starts the program as `npm start` does, on the data file given and no tokens; resolves with how it ended. */
+export function startProgram(data: string): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, STEPWISE_DATA: data, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
 }

@@ -3,6 +3,7 @@ import { closest } from "fastest-levenshtein";
 import { DateTime, IANAZone } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
+import { clip } from "./text.ts";
 
 /** Calendar days as YYYY-MM-DD; all date maths is done in UTC on whole days. */
 
@@ -21,8 +22,12 @@ export function daysBetween(from: string, to: string): number {
   return Math.round(day(to).diff(day(from), "days").days);
 }
 
+/** The day `days` after `iso`. Plain UTC arithmetic: the nudge scheduler calls this per subscription per day. */
 export function addDays(iso: string, days: number): string {
-  return day(iso).plus({ days }).toISODate() ?? iso;
+  const [year = 0, month = 1, date = 1] = iso.split("-").map(Number);
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, date + days); // not Date.UTC, which reads years 0-99 as 19xx
+  return at.toISOString().slice(0, 10);
 }
 
 export function addMonths(iso: string, months: number): string {
@@ -49,7 +54,7 @@ export function checkTimeZone(name: string): string {
   if (IANAZone.isValidZone(name)) return name;
   const guess = closest(name.replace(/ /g, "_"), ZONES);
   throw new UserError(
-    `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
+    `"${clip(name, 41)}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,
   );
 }
 

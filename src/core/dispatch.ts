@@ -92,7 +92,7 @@ function readOptions(leaf: LeafCommand, path: string, text: string): Record<stri
       const known = metas.length
         ? `Its options: ${metas.map((m) => m.name).join(", ")}.`
         : "It takes no options.";
-      throw new UserError(`/${path} has no option \`${token.key}\`. ${known}`, { usage });
+      throw new UserError(`/${path} has no option \`${clip(token.key, QUOTED)}\`. ${known}`, { usage });
     }
     if (token.key in raw) throw new UserError(`\`${token.key}\` is given twice; give it once.`, { usage });
     raw[token.key] = coerceTextValue(meta, token.value);

@@ -98,7 +98,9 @@ export function formatUsage(path: string, leaf: LeafCommand): string {
 export function coerceTextValue(meta: OptionMeta, value: string): unknown {
   const trimmed = value.trim();
   if ((meta.type === "integer" || meta.type === "number") && /^[+-]?\d+(\.\d+)?$/.test(trimmed)) {
-    return Number(trimmed);
+    // Too many digits for a number: kept as text, so the error quotes what was typed (not "null").
+    const number = Number(trimmed);
+    if (Number.isFinite(number)) return number;
   }
   if (meta.type === "boolean") {
     const lower = trimmed.toLowerCase();

@@ -19,6 +19,14 @@ export interface Logger {
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+export interface UpdateOptions {
+  /**
+   * The change deletes personal data (/forget, /score remove, /nudge stop in a private chat):
+   * resolve only once no file on disk holds what it removed, not even the journal of earlier changes.
+   */
+  erase?: boolean;
+}
+
 /**
  * Persistence: one document, changed through `update`. Changes run one at a time; `update`
  * resolves only once the change is durable, so a reply sent after it is never lost.
@@ -28,7 +36,7 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export interface Store {
   /** The current data. Treat as read-only: change it only inside `update`. */
   read(): Readonly<Data>;
-  update<T>(change: (data: Data) => T): Promise<T>;
+  update<T>(change: (data: Data) => T, options?: UpdateOptions): Promise<T>;
   /** Flushes and releases the file (and its lock). */
   close(): Promise<void>;
 }

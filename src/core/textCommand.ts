@@ -1,5 +1,5 @@
 import { UserError } from "./errors.ts";
-import { charBoundary } from "./text.ts";
+import { charBoundary, clip } from "./text.ts";
 
 /** A command line split into its parts, before anything is looked up. */
 export interface TextCommand {
@@ -28,7 +28,11 @@ export function parseTextCommand(line: string): TextCommand | null {
   const match = COMMAND.exec(trimmed);
   if (!match) return null;
   const [whole, name = "", mention] = match;
-  const parsed: TextCommand = { name: name.toLowerCase(), rest: trimmed.slice(whole.length).trim() };
+  // No command name is this long; cut, so a huge unknown name is never echoed or logged whole.
+  const parsed: TextCommand = {
+    name: clip(name.toLowerCase(), 41),
+    rest: trimmed.slice(whole.length).trim(),
+  };
   if (mention) parsed.mention = mention;
   return parsed;
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { Heap } from "heap-js";
-import cron, { type ScheduledTask } from "node-cron";
+import cron, { type Logger as CronLogger, type ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
 import type { Platform } from "../core/command.ts";
 import { DeliveryError } from "../core/errors.ts";
@@ -9,6 +9,18 @@ import type { Subscription } from "../core/records.ts";
 import type { Reply } from "../core/reply.ts";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges/nudges.ts";
+
+/** node-cron's own messages, as structured log lines (its default logger prints coloured text to the console). */
+function cronLogger(logger: Logger): CronLogger {
+  const error = (message: string | Error, err?: Error) =>
+    logger.error({ source: "node-cron", err: message instanceof Error ? message : err }, String(message));
+  return {
+    info: (message) => logger.info({ source: "node-cron" }, message),
+    warn: (message) => logger.warn({ source: "node-cron" }, message),
+    error,
+    debug: (message, err) => logger.debug({ source: "node-cron", err }, String(message)),
+  };
+}
 
 /** Posts a reply to a chat of one platform; throws DeliveryError when it cannot. */
 export type Sender = (chatId: string, reply: Reply) => Promise<void>;
@@ -65,9 +77,14 @@ export class NudgeScheduler implements NudgeSchedule {
 
   /** Checks every minute (node-cron) and once right away, to catch up after a restart. */
   start(): void {
+    const { logger } = this.options;
     // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
     const run = () => void this.tick().catch(() => undefined);
-    this.task = cron.schedule("* * * * *", run, { name: "stepwise-nudges" });
+    this.task = cron.schedule("* * * * *", run, { name: "stepwise-nudges", logger: cronLogger(logger) });
+    // Handled here, node-cron does not print its own warning; the next check sends what is due.
+    this.task.on("execution:missed", ({ date }) => {
+      logger.warn({ missed: date.toISOString() }, "the nudge check missed a minute (the process was busy)");
+    });
     run();
   }
 

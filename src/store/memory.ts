@@ -1,4 +1,4 @@
-import type { Store } from "../core/ports.ts";
+import type { Store, UpdateOptions } from "../core/ports.ts";
 import { type Data, dataSchema, emptyData } from "../core/records.ts";
 import { applyChange } from "./change.ts";
 
@@ -15,7 +15,8 @@ export class MemoryStore implements Store {
     return this.data;
   }
 
-  update<T>(change: (data: Data) => T): Promise<T> {
+  /** Nothing is on disk, so an erasing change needs nothing more. */
+  update<T>(change: (data: Data) => T, _options?: UpdateOptions): Promise<T> {
     const run = this.queue.then(() => {
       return applyChange(this.data, change).result;
     });

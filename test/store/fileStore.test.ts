@@ -150,7 +150,9 @@ describe("file store", () => {
     const second = await exec("node_modules/.bin/tsx", ["test/fixtures/openStore.ts", file]).catch(
       (error: { stdout: string; code: number }) => error,
     );
-    expect(second.stdout).toMatch(/refused: Another Stepwise process \(pid \d+\) is using the data file/);
+    expect(second.stdout).toMatch(
+      /refused: Another Stepwise process \(pid \d+ on host .+\) is using the data file/,
+    );
     expect(second.stdout).toContain("STEPWISE_DATA");
     await store.close();
     const third = await exec("node_modules/.bin/tsx", ["test/fixtures/openStore.ts", file]);

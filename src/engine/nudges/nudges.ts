@@ -12,11 +12,16 @@ export const CATCH_UP_HOURS = 3;
 /**
  * When `time` (HH:MM) happens on local `day` in `zone`. A time that spring-forward skips moves
  * forward by the gap (02:30 -> 03:30), so that day still gets its nudge; an hour repeated by
- * fall-back resolves to one instant, so it never fires twice.
+ * fall-back resolves to one instant, so it never fires twice. Where the gap crosses midnight
+ * (America/Nuuk, 2026-03-28: 23:00 -> 00:00), moving forward would leave the day, so the time
+ * becomes the day's last minute before the gap instead.
  */
 export function dueAt(day: string, time: string, zone: string): Date {
+  const [year, month, date] = day.split("-").map(Number);
   const [hour, minute] = time.split(":").map(Number);
-  return DateTime.fromISO(day, { zone }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  const at = DateTime.fromObject({ year, month, day: date, hour, minute }, { zone });
+  if (at.toISODate() === day) return at.toJSDate();
+  return DateTime.fromISO(addDays(day, 1), { zone }).startOf("day").minus({ minutes: 1 }).toJSDate();
 }
 
 export interface Slot {
@@ -27,8 +32,12 @@ export interface Slot {
 /** The first slot on or after `fromDay` whose time is later than `after`. */
 export function nextSlot(fromDay: string, time: string, zone: string, after: Date): Slot {
   let day = fromDay;
-  while (dueAt(day, time, zone) <= after) day = addDays(day, 1);
-  return { next_day: day, next_at: dueAt(day, time, zone).toISOString() };
+  let at = dueAt(day, time, zone);
+  while (at <= after) {
+    day = addDays(day, 1);
+    at = dueAt(day, time, zone);
+  }
+  return { next_day: day, next_at: at.toISOString() };
 }
 
 export type Decision =

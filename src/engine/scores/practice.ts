@@ -1,7 +1,7 @@
 import { probit } from "simple-statistics";
 import { z } from "zod";
 import type { Exam, PracticeScore } from "../../core/records.ts";
-import { charBoundary } from "../../core/text.ts";
+import { charBoundary, clip } from "../../core/text.ts";
 
 /** A practice result as typed: a three-digit score, or an NBME Step 1 chance of passing ("85%"). */
 export type ScoreValue = { kind: "scaled"; value: number } | { kind: "chance"; value: number };
@@ -21,7 +21,7 @@ export function parseScoreText(text: string): { ok: true; score: ScoreValue } | 
     if (value < SCALED.min || value > SCALED.max) {
       return {
         ok: false,
-        error: `${trimmed} is outside ${SCALED.min}-${SCALED.max}: USMLE-style scores run from ${SCALED.min} to ${SCALED.max}.`,
+        error: `${clip(trimmed, 41)} is outside ${SCALED.min}-${SCALED.max}: USMLE-style scores run from ${SCALED.min} to ${SCALED.max}.`,
       };
     }
     return { ok: true, score: { kind: "scaled", value } };
@@ -32,7 +32,7 @@ export function parseScoreText(text: string): { ok: true; score: ScoreValue } | 
     if (value < CHANCE.min || value > CHANCE.max) {
       return {
         ok: false,
-        error: `a chance of passing must be from ${CHANCE.min}% to ${CHANCE.max}% (you typed ${trimmed}).`,
+        error: `a chance of passing must be from ${CHANCE.min}% to ${CHANCE.max}% (you typed ${clip(trimmed, 41)}).`,
       };
     }
     return { ok: true, score: { kind: "chance", value } };
