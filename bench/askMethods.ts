@@ -80,7 +80,9 @@ async function nlpjs(knowledge: KnowledgeBase): Promise<Method> {
     dockStart(s: object): Promise<{ get(n: string): NlpJs }>;
   };
   const dock = await dockStart({
-    settings: { nlp: { languages: ["en"], autoSave: false, autoLoad: false, forceNER: false, nlu: { log: false } } },
+    settings: {
+      nlp: { languages: ["en"], autoSave: false, autoLoad: false, forceNER: false, nlu: { log: false } },
+    },
     use: ["Basic", "LangEn"],
   });
   const nlp = dock.get("nlp");

@@ -57,10 +57,14 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
 }
 
 /** Starts the program as `npm start` does, on the data file given and no tokens; resolves with how it ended. */
-export function startProgram(data: string): Promise<{ code: number | null; stderr: string }> {
+export function startProgram(
+  data: string,
+  options: { uid?: number } = {},
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { ...process.env, STEPWISE_DATA: data, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "" },
     stdio: ["ignore", "ignore", "pipe"],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
