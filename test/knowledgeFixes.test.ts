@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { entryReply } from "../commands/ask.ts";
 import { renderPlain } from "../src/adapters/console/render.ts";
-import { daysBetween, dayIn } from "../src/core/dates.ts";
+import { dayIn, daysBetween } from "../src/core/dates.ts";
 import { testKnowledge } from "./helpers.ts";
 
 /** Issue #11: statements that were wrong or misleading, pinned so they cannot come back. */
@@ -16,7 +16,15 @@ describe("corrected knowledge", async () => {
     return renderPlain(entryReply(knowledge, entry, [], TODAY));
   };
 
-  it.each(["step3-and-h1b", "h1b-step3-deadline", "step3-before-applying", "visa-sponsorship-strategy", "how-programs-see-step3", "step3-early-after-fail", "application-timing"])(
+  it.each([
+    "step3-and-h1b",
+    "h1b-step3-deadline",
+    "step3-before-applying",
+    "visa-sponsorship-strategy",
+    "how-programs-see-step3",
+    "step3-early-after-fail",
+    "application-timing",
+  ])(
     "GIVEN %s THEN it says H-1B sponsors generally need Step 3 passed, often by the rank-list deadline, and to check each program",
     (id) => {
       const answer = text(id);
@@ -31,7 +39,9 @@ describe("corrected knowledge", async () => {
   it("GIVEN the attempt limit THEN it gives the spacing rules as well as the limit", () => {
     const answer = text("attempt-limit");
     expect(answer).toMatch(/no more than 3 attempts at the same Step within any 12 months/);
-    expect(answer).toMatch(/at least 12 months after your first attempt and at least 6 months after your most recent/);
+    expect(answer).toMatch(
+      /at least 12 months after your first attempt and at least 6 months after your most recent/,
+    );
   });
 
   it("GIVEN the Step 1 practice margin THEN it is put in the form NBME reports: a probability of passing", () => {
@@ -48,7 +58,10 @@ describe("corrected knowledge", async () => {
   });
 
   it("GIVEN the matched-IMG means THEN the current versions name their edition and stay unverified until read on nrmp.org", () => {
-    for (const id of ["nrmp.step2ck_mean.non_us_img.internal_medicine", "nrmp.step2ck_mean.non_us_img.psychiatry"]) {
+    for (const id of [
+      "nrmp.step2ck_mean.non_us_img.internal_medicine",
+      "nrmp.step2ck_mean.non_us_img.psychiatry",
+    ]) {
       const fact = knowledge.factAt(id, TODAY);
       expect(fact?.edition).toMatch(/Charting Outcomes/);
       expect(fact?.verified).toBe(false);
@@ -75,9 +88,14 @@ describe("stale answers", async () => {
   it.each(knowledge.entries.map((e) => [e.id, e] as const))(
     "GIVEN %s uses dated season facts THEN it was reviewed within the last year",
     (_id, entry) => {
-      const seasonal = knowledge.factsIn(`${entry.title}\n${entry.body}`, today).filter((f) => f.season !== undefined);
+      const seasonal = knowledge
+        .factsIn(`${entry.title}\n${entry.body}`, today)
+        .filter((f) => f.season !== undefined);
       if (seasonal.length === 0) return;
-      expect(daysBetween(entry.reviewed, today), `${entry.id} reviewed ${entry.reviewed}`).toBeLessThanOrEqual(365);
+      expect(
+        daysBetween(entry.reviewed, today),
+        `${entry.id} reviewed ${entry.reviewed}`,
+      ).toBeLessThanOrEqual(365);
     },
   );
 });
