@@ -51,6 +51,7 @@ function pipeline(knowledge: KnowledgeBase, method: Method, threshold: number) {
       scorePerTerm: 0,
       coverage: 0,
       weightedCoverage: 0,
+      phrasingCoverage: 0,
       matched: new Set<string>(),
     };
     return { kind: "answer", hit, related: [] } satisfies FaqAnswer;

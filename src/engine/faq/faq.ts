@@ -39,8 +39,14 @@ export const searchConfigSchema = z.strictObject({
     .strictObject({
       boost: z.strictObject({ title: z.number(), questions: z.number(), body: z.number() }),
       bm25: z.strictObject({ k: z.number(), b: z.number(), d: z.number() }).optional(),
+      /**
+       * How much word pairs the question shares with an entry's title or one of its phrasings raise
+       * its score ("pros and cons of a combined residency" over an entry that has the words apart):
+       * the score is multiplied by 1 + phrase_boost x the share of the question's pairs found.
+       */
+      phrase_boost: z.number().min(0).default(0),
     })
-    .default({ boost: { title: 2, questions: 3, body: 1 } }),
+    .default({ boost: { title: 2, questions: 3, body: 1 }, phrase_boost: 0 }),
   /** How sure the search must be before it answers. */
   thresholds: z.strictObject({
     /** BM25 score of the best entry divided by the question's meaningful words. */
@@ -53,6 +59,11 @@ export const searchConfigSchema = z.strictObject({
      * questions score high against wrong entries on common words; this does not.
      */
     min_weighted_coverage: z.number().min(0).max(1).default(0),
+    /**
+     * The same share counted on the entry's title and phrasings only: the entry must be about what
+     * the question asks, not merely mention its words somewhere in the answer.
+     */
+    min_phrasing_coverage: z.number().min(0).max(1).default(0),
   }),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
@@ -66,6 +77,8 @@ export interface FaqHit {
   coverage: number;
   /** Share of the question's rarity-weighted words that the entry matched. */
   weightedCoverage: number;
+  /** The same share, counting only words in the entry's title and phrasings. */
+  phrasingCoverage: number;
   /** The question's words this entry matched. */
   matched: ReadonlySet<string>;
 }
@@ -88,6 +101,14 @@ const STOP_WORDS = new Set(
 
 /** Hits considered before abstaining: a lower-ranked entry may be the one that covers the subject. */
 const CANDIDATES = 5;
+
+/** A sentence answered alone needs this many meaningful words ... */
+const MIN_SENTENCE_TERMS = 2;
+/** ... and this share of its weight in the entry's title and phrasings (stricter than a whole question). */
+const SENTENCE_PHRASING = 0.7;
+
+/** BM25's best this many are re-scored with the phrase bonus before the top ones are taken. */
+const RERANKED = 12;
 
 /** Folded tokens that name the USMLE itself (see the synonyms in knowledge/search.yaml). */
 const USMLE_TERMS = new Set(["step1", "step2ck", "step3", "usml"]);
@@ -125,6 +146,11 @@ export class FaqIndex {
   private readonly thresholds: SearchConfig["thresholds"];
   /** How many entries hold each word: rare words say more about what a question is about. */
   private readonly documentFrequency = new Map<string, number>();
+  /** Adjacent word pairs of each entry's title and phrasings, for the phrase bonus. */
+  private readonly pairs = new Map<string, Set<string>>();
+  /** The words of each entry's title and phrasings. */
+  private readonly phrasingTerms = new Map<string, Set<string>>();
+  private readonly phraseBoost: number;
 
   constructor(entries: readonly Entry[], config: SearchConfig) {
     this.byId = new Map(entries.map((entry) => [entry.id, entry]));
@@ -163,6 +189,11 @@ export class FaqIndex {
       body: entry.body.replace(/\{\{[^}]*\}\}/g, " "),
     }));
     this.search.addAll(documents);
+    this.phraseBoost = config.ranking.phrase_boost;
+    for (const entry of entries) {
+      this.pairs.set(entry.id, new Set([entry.title, ...entry.questions].flatMap((text) => this.pairsOf(text))));
+      this.phrasingTerms.set(entry.id, new Set(this.termsOf([entry.title, ...entry.questions].join("\n"))));
+    }
     for (const doc of documents) {
       for (const term of new Set(this.termsOf(`${doc.title}\n${doc.questions}\n${doc.body}`))) {
         this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
@@ -193,6 +224,15 @@ export class FaqIndex {
     return [...new Set(terms)];
   }
 
+  /** Adjacent meaningful words of a text, as "a b" pairs (stop words dropped first). */
+  private pairsOf(text: string): string[] {
+    const words = this.normalize(text)
+      .split(/[^a-z0-9']+/)
+      .map((term) => this.processTerm(term))
+      .filter((term): term is string => !!term);
+    return words.slice(1).map((word, i) => `${words[i]} ${word}`);
+  }
+
   /** Ranked entries for a question, best first. */
   hits(question: string, limit = 5): FaqHit[] {
     return this.rank(question, this.termsOf(question), limit);
@@ -207,14 +247,26 @@ export class FaqIndex {
   private rank(question: string, terms: readonly string[], limit: number): FaqHit[] {
     if (terms.length === 0) return [];
     const totalWeight = terms.reduce((sum, term) => sum + this.weight(term), 0);
+    const pairs = [...new Set(this.pairsOf(question))];
+    const phrased = (id: string) => {
+      const own = this.pairs.get(id);
+      return pairs.length === 0 || !own ? 0 : pairs.filter((pair) => own.has(pair)).length / pairs.length;
+    };
     return this.search
       .search(question)
+      .slice(0, RERANKED)
+      .map((result) => ({ ...result, score: result.score * (1 + this.phraseBoost * phrased(result.id as string)) }))
+      .sort((a, b) => b.score - a.score)
       .slice(0, limit)
       .flatMap((result) => {
         const entry = this.byId.get(result.id as string);
         if (!entry) return [];
         const matched = new Set(result.queryTerms);
-        const matchedWeight = terms.filter((t) => matched.has(t)).reduce((sum, t) => sum + this.weight(t), 0);
+        const weightOf = (keep: (term: string) => boolean) =>
+          terms.filter(keep).reduce((sum, t) => sum + this.weight(t), 0);
+        const matchedWeight = weightOf((t) => matched.has(t));
+        const phrasing = this.phrasingTerms.get(entry.id);
+        const phrasingWeight = weightOf((t) => phrasing?.has(t) ?? false);
         return [
           {
             entry,
@@ -222,6 +274,7 @@ export class FaqIndex {
             scorePerTerm: result.score / terms.length,
             coverage: matched.size / terms.length,
             weightedCoverage: totalWeight > 0 ? matchedWeight / totalWeight : 0,
+            phrasingCoverage: totalWeight > 0 ? phrasingWeight / totalWeight : 0,
             matched,
           },
         ];
@@ -249,7 +302,7 @@ export class FaqIndex {
     }
     const hits = this.rank(question, terms, CANDIDATES);
     const distinctive = terms.filter((term) => this.distinctive.has(term));
-    const best = hits.find((hit) => this.covers(hit, distinctive));
+    const best = hits.find((hit) => this.covers(hit, distinctive)) ?? this.bestSentence(question);
     if (!best) {
       return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
     }
@@ -263,11 +316,32 @@ export class FaqIndex {
     return { kind: "answer", hit: best, related: related.slice(0, 3) };
   }
 
+  /**
+   * A long message often holds its question in one sentence among background ("I graduated in 2019
+   * ... Do programs want ECFMG certification when I apply?"): the entry that one sentence is about,
+   * when some sentence is answered with confidence on its own.
+   */
+  private bestSentence(question: string): FaqHit | undefined {
+    const sentences = question.split(/(?<=[?!.])\s+|\s*\.\.\.\s*|\n+/).filter((s) => s.trim().length > 0);
+    if (sentences.length < 2) return undefined;
+    let best: FaqHit | undefined;
+    for (const sentence of sentences) {
+      const terms = this.termsOf(sentence);
+      const distinctive = terms.filter((term) => this.distinctive.has(term));
+      if (terms.length < MIN_SENTENCE_TERMS) continue;
+      const hit = this.rank(sentence, terms, CANDIDATES).find(
+        (h) => this.covers(h, distinctive) && h.phrasingCoverage >= SENTENCE_PHRASING,
+      );
+      if (hit && (!best || hit.phrasingCoverage > best.phrasingCoverage)) best = hit;
+    }
+    return best;
+  }
+
   /** Whether an entry is sure enough and matches the question's main subject. */
   private covers(hit: FaqHit, distinctive: readonly string[]): boolean {
-    const { min_score_per_term, min_coverage, min_weighted_coverage } = this.thresholds;
+    const { min_score_per_term, min_coverage, min_weighted_coverage, min_phrasing_coverage } = this.thresholds;
     if (hit.scorePerTerm < min_score_per_term || hit.coverage < min_coverage) return false;
-    if (hit.weightedCoverage < min_weighted_coverage) return false;
+    if (hit.weightedCoverage < min_weighted_coverage || hit.phrasingCoverage < min_phrasing_coverage) return false;
     // Asked about two subjects, the main answer must cover at least one of them.
     return distinctive.length === 0 || distinctive.some((term) => hit.matched.has(term));
   }
