@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { requireNotPast, todayIn } from "../src/core/dates.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { stepScoreSchema } from "../src/core/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
@@ -20,7 +21,7 @@ export const readiness = defineCommand({
     ...examOptions,
     target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   run(input, { caller, services }) {
     const { store, clock, knowledge } = services;
     const data = store.read();
@@ -60,7 +61,6 @@ export const readiness = defineCommand({
         sources: sourcesOf(result.facts),
         note: "An estimate to plan with, not a prediction of your result.",
       },
-      private: true,
       data: {
         exam: result.exam,
         exam_date: result.examDate,

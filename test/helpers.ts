@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { commands } from "../commands/index.ts";
+import { commands, plainTextCommand } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/core/command.ts";
+import { createCore, type Inbound, type Input, type Response } from "../src/core/handle.ts";
 import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
 import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
@@ -35,9 +36,8 @@ export class ManualClock implements Clock {
 }
 
 export const testCaller: Caller = {
-  platform: "console",
   userId: "console:tester",
-  chatId: "console:tester",
+  address: "console:tester",
   chatKind: "private",
 };
 
@@ -52,5 +52,40 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     limits: noRateLimit,
     ...overrides,
   };
-  return { caller: testCaller, services, commands };
+  return { caller: testCaller, services, commands, requestId: "req-1" };
+}
+
+/** A response that says something (not ignored, silent or asking). */
+export type Replied = Extract<Response, { kind: "reply" }>;
+
+/**
+ * One line (or a parsed command, as a slash command arrives) through the core's entry point, as
+ * the context's caller, over its services and registry.
+ */
+export function respond(
+  line: string | Input,
+  ctx: CommandContext,
+  event: Partial<Inbound> = {},
+): Promise<Response> {
+  const core = createCore(ctx.services, ctx.commands, { plainText: plainTextCommand });
+  return core.handle({
+    via: "test",
+    requestId: ctx.requestId,
+    caller: ctx.caller,
+    input: typeof line === "string" ? { kind: "text", text: line } : line,
+    addressed: true,
+    ...event,
+  });
+}
+
+/** Like `respond`, for lines that must be answered: the reply, or the test fails. */
+export async function runLine(
+  line: string | Input,
+  ctx: CommandContext,
+  event: Partial<Inbound> = {},
+): Promise<Replied> {
+  const response = await respond(line, ctx, event);
+  if (response.kind !== "reply")
+    throw new Error(`${JSON.stringify(line)}: expected a reply, got ${response.kind}`);
+  return response;
 }

@@ -29,8 +29,6 @@ export interface Reply {
   title?: string;
   blocks: Block[];
   footer?: Footer;
-  /** Personal data inside: send only to the person who asked (ephemeral / private chat). */
-  private: boolean;
   /** Machine-readable result for `--json` and tests; never rendered as text. */
   data: Record<string, unknown>;
 }
@@ -54,7 +52,10 @@ export function isWebUrl(text: string): boolean {
   }
 }
 
-/** Builds a reply; `private` defaults to false and `data` to `{}`. */
+/**
+ * Builds a reply; `data` defaults to `{}`. Who may see it is not the reply's to say: the core
+ * derives it from the command's preconditions (src/core/preconditions.ts).
+ */
 export function reply(parts: Partial<Reply> & { blocks: Block[] }): Reply {
-  return { private: false, data: {}, ...parts };
+  return { data: {}, ...parts };
 }

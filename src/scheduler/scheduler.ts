@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { Heap } from "heap-js";
 import cron, { type ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
-import type { Platform } from "../core/command.ts";
+import { markUnreachable, unreachableReason } from "../core/chats.ts";
 import { DeliveryError } from "../core/errors.ts";
 import type { Clock, Logger, NudgeSchedule, Store } from "../core/ports.ts";
 import type { Subscription } from "../core/records.ts";
@@ -10,15 +10,15 @@ import type { Reply } from "../core/reply.ts";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges/nudges.ts";
 
-/** Posts a reply to a chat of one platform; throws DeliveryError when it cannot. */
-export type Sender = (chatId: string, reply: Reply) => Promise<void>;
+/** Posts a reply to the chat at an address, whichever adapter owns it; throws DeliveryError when it cannot. */
+export type Sender = (address: string, reply: Reply) => Promise<void>;
 
 export interface SchedulerOptions {
   store: Store;
   knowledge: KnowledgeBase;
   clock: Clock;
   logger: Logger;
-  senders: Partial<Record<Platform, Sender>>;
+  send: Sender;
   /** Back-off between delivery attempts (the defaults suit production; tests shorten them). */
   retry?: { minTimeout: number; maxTimeout: number };
 }
@@ -55,8 +55,10 @@ export class NudgeScheduler implements NudgeSchedule {
     for (const [key, sub] of Object.entries(options.store.read().subscriptions)) this.index(key, sub);
   }
 
+  /** Due nudges wait in the heap, except ended ones and those of chats that cannot be reached. */
   private index(key: string, sub: Subscription | undefined): void {
-    if (sub && !sub.paused && !sub.ended_on) this.heap.push({ at: Date.parse(sub.next_at), key });
+    if (!sub || sub.ended_on || unreachableReason(this.options.store.read(), key) !== undefined) return;
+    this.heap.push({ at: Date.parse(sub.next_at), key });
   }
 
   changed(key: string): void {
@@ -111,8 +113,11 @@ export class NudgeScheduler implements NudgeSchedule {
     const due = new Map<string, Subscription>();
     for (let top = this.heap.peek(); top && top.at <= now.getTime(); top = this.heap.peek()) {
       this.heap.pop();
-      const sub = this.options.store.read().subscriptions[top.key];
-      if (sub && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
+      const data = this.options.store.read();
+      const sub = data.subscriptions[top.key];
+      // A chat found unreachable since is re-indexed when it can be reached again (changed()).
+      const reachable = unreachableReason(data, top.key) === undefined;
+      if (sub && reachable && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
     }
     return [...due];
   }
@@ -165,19 +170,12 @@ export class NudgeScheduler implements NudgeSchedule {
     windowEnd: number,
     report: TickReport,
   ) {
-    const { senders, clock, logger, store, retry } = this.options;
-    const send = senders[sub.platform];
+    const { send, clock, logger, retry } = this.options;
     try {
-      if (!send)
-        throw new DeliveryError(
-          `no ${sub.platform} adapter running`,
-          false,
-          `${sub.platform} is not connected`,
-        );
       await pRetry(
         async () => {
           try {
-            await send(sub.chat_id, message);
+            await send(key, message);
           } catch (error) {
             if (error instanceof DeliveryError && error.permanent) throw new AbortError(error);
             throw error;
@@ -199,11 +197,7 @@ export class NudgeScheduler implements NudgeSchedule {
       report.failed++;
       const cause = error instanceof AbortError ? error.originalError : error;
       if (cause instanceof DeliveryError && cause.permanent) {
-        const since = clock.now().toISOString();
-        await store.update((data) => {
-          const current = data.subscriptions[key];
-          if (current) data.subscriptions[key] = { ...current, paused: { reason: cause.reason, since } };
-        });
+        await markUnreachable(this.options, key, cause.reason, sub.owner);
         logger.warn({ key, reason: cause.reason }, "nudges paused: the chat cannot be reached");
       } else {
         logger.error({ key, err: cause }, "nudge not delivered within its window");

@@ -8,6 +8,7 @@ import { DurableJsonFile } from "./durableFile.ts";
 import { StoreError } from "./errors.ts";
 import { Journal, type JournalLine, replay } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
+import { migrate } from "./migrate.ts";
 
 export interface FileStoreOptions {
   logger?: Logger;
@@ -79,6 +80,7 @@ export class FileStore implements Store {
           `The data file ${path} was written by a newer Stepwise (data version ${raw.version}). Upgrade Stepwise, or restore a backup made by this version.`,
         );
       }
+      const migratedFrom = migrate(raw);
       const parsed = dataSchema.safeParse(raw);
       if (!parsed.success) {
         const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -96,7 +98,8 @@ export class FileStore implements Store {
         options.logger,
         parsed.data,
       );
-      if (records.length > 0) await store.compact();
+      // A migrated file is written back at once, in the current version.
+      if (records.length > 0 || migratedFrom !== undefined) await store.compact();
       return store;
     } catch (error) {
       await release();

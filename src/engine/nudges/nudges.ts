@@ -38,10 +38,11 @@ export type Decision =
 
 /**
  * What to do with a subscription at `now`: send its slot (on time, or late within the catch-up
- * window on the same local day), skip a slot missed for good, or wait. Pure: the scheduler applies it.
+ * window on the same local day), skip a slot missed for good, or wait. Pure: the scheduler applies it
+ * (and holds back nudges to chats that cannot be reached).
  */
 export function decide(sub: Subscription, now: Date): Decision {
-  if (sub.paused || sub.ended_on || new Date(sub.next_at) > now) return { action: "wait" };
+  if (sub.ended_on || new Date(sub.next_at) > now) return { action: "wait" };
   const day = sub.next_day;
   if (sub.last_sent_day !== undefined && sub.last_sent_day >= day) return { action: "skip", day };
   const late = now.getTime() - new Date(sub.next_at).getTime();

@@ -1,6 +1,6 @@
 import type { Chat, User } from "grammy/types";
 import { z } from "zod";
-import { commands as registry } from "../../../commands/index.ts";
+import { plainTextCommand, commands as registry } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
 import type { ThrottleLimits } from "../../../src/adapters/telegram/throttle.ts";
 import {
@@ -9,7 +9,9 @@ import {
   defineCommandGroup,
   type Services,
 } from "../../../src/core/command.ts";
-import type { Logger, PlatformAdapter } from "../../../src/core/ports.ts";
+import { createCore } from "../../../src/core/handle.ts";
+import type { Adapter, Logger } from "../../../src/core/ports.ts";
+import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
@@ -34,12 +36,12 @@ export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
 
 export interface Harness {
   fake: FakeTelegram;
-  adapter: PlatformAdapter;
+  adapter: Adapter;
   services: Services;
   logs: LogEntry[];
   /** A user writes; resolves with the bot's next message in that chat. */
   say(user: User, chat: Chat, text: string, options?: { replyTo?: BotMessage }): Promise<BotMessage>;
-  /** Resolves once the adapter has logged the command of this update as handled. */
+  /** Resolves once the core has logged the command of this update as handled. */
   handled(updateId: number): Promise<LogEntry>;
   stop(): Promise<void>;
 }
@@ -58,11 +60,11 @@ export async function startTelegram(
   const { logger, entries } = recordingLogger();
   const base = await testContext();
   const services: Services = { ...base.services, logger, store: new MemoryStore(), ...options.services };
+  const core = createCore(services, options.commands ?? registry, { plainText: plainTextCommand });
   const adapter = createTelegramAdapter({
     token: fake.token,
     apiRoot,
-    services,
-    commands: options.commands ?? registry,
+    core,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   await adapter.start();
@@ -78,7 +80,7 @@ export async function startTelegram(
     },
     handled(updateId) {
       return fake.waitFor(() =>
-        entries.find((e) => e.msg === "telegram command handled" && e.obj.updateId === updateId),
+        entries.find((e) => e.msg === "command" && e.obj.requestId === String(updateId)),
       );
     },
     async stop() {
@@ -124,13 +126,12 @@ export const testCommands: readonly CommandSpec[] = [
     name: "mystatus",
     description: "Show your stored Step 2 CK score",
     options: z.object({}),
-    personal: true,
+    preconditions: [privateOnly],
     run(_input, { caller, services }) {
       const score = services.store.read().users[caller.userId]?.profile.step2ck_score;
       return reply({
         title: "Your status",
         blocks: [paragraph(score === undefined ? "No score stored." : `Step 2 CK score: ${score}`)],
-        private: true,
         data: { score },
       });
     },
@@ -139,7 +140,7 @@ export const testCommands: readonly CommandSpec[] = [
     name: "groupsetting",
     description: "Change a setting of this group",
     options: z.object({}),
-    manage: true,
+    preconditions: [manage],
     run() {
       return reply({ blocks: [paragraph("Group setting saved.")] });
     },

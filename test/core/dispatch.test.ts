@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineCommand, defineCommandGroup } from "../../src/core/command.ts";
-import { runText } from "../../src/core/dispatch.ts";
 import { formatUsage } from "../../src/core/options.ts";
 import { paragraph, reply } from "../../src/core/reply.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 const calls: unknown[] = [];
 
@@ -49,9 +48,7 @@ const boom = defineCommand({
 async function run(line: string) {
   const base = await testContext();
   const ctx = { ...base, commands: [score, boom] };
-  const outcome = await runText(line, ctx);
-  if (!outcome) throw new Error("not a command");
-  return outcome;
+  return runLine(line, ctx);
 }
 
 describe("dispatch of text commands", () => {
@@ -92,7 +89,7 @@ describe("dispatch of text commands", () => {
     calls.length = 0;
     const outcome = await run(line);
     expect(outcome.ok).toBe(false);
-    expect(outcome.reply.private).toBe(true);
+    expect(outcome.to).toBe("sender");
     expect(String(outcome.reply.data.error)).toMatch(message);
     expect(calls).toEqual([]);
   });
@@ -109,7 +106,7 @@ describe("dispatch of text commands", () => {
   it("GIVEN a handler that crashes THEN the user gets a reference, not the error", async () => {
     const outcome = await run("/boom");
     expect(outcome.ok).toBe(false);
-    expect(String(outcome.reply.data.error)).toMatch(/reference [0-9a-f]{8}/);
+    expect(String(outcome.reply.data.error)).toContain("(reference req-1)");
     expect(String(outcome.reply.data.error)).not.toContain("disk on fire");
   });
 });
