@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { commands, plainTextCommand } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/core/command.ts";
 import { createCore, type Inbound, type Input, type Response } from "../src/core/handle.ts";
-import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
+import { type Clock, type Logger, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
 import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { MemoryStore } from "../src/store/memory.ts";
@@ -15,6 +15,34 @@ let knowledge: Promise<KnowledgeBase> | undefined;
 export function testKnowledge(): Promise<KnowledgeBase> {
   knowledge ??= loadKnowledge(KNOWLEDGE_DIR).then((data) => new KnowledgeBase(data));
   return knowledge;
+}
+
+export interface LogLine {
+  level: "debug" | "info" | "warn" | "error";
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A logger that keeps what it is given, for asserting on what was logged. */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: LogLine["level"]) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    };
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** Resolves with the first truthy value of `check`, polled every few milliseconds. */
+export async function waitUntil<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** A clock that always reads the given instant. */

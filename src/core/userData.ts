@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import type { ChatRecord, Data, Profile, Subscription, UserRecord } from "./records.ts";
-import { userRecordSchema } from "./records.ts";
+import { chatRecordSchema, subscriptionSchema, userRecordSchema } from "./records.ts";
 
 /**
  * Everything Stepwise keeps about one person, in one place: what /mydata shows and /forget deletes.
@@ -24,11 +25,19 @@ export function recordFor(data: Data, userId: string, now: Date): UserRecord {
 function ownedBy<T extends { owner?: string | undefined }>(
   collection: Readonly<Record<string, T>>,
   userId: string,
+  schema: z.ZodType<T>,
 ): Record<string, T> {
-  return Object.fromEntries(Object.entries(collection).filter(([, item]) => item.owner === userId));
+  return Object.fromEntries(
+    Object.entries(collection)
+      .filter(([, item]) => item.owner === userId)
+      .map(([key, item]) => [key, schema.parse(item)]),
+  );
 }
 
-/** All stored data about the user, as /mydata returns it. */
+/**
+ * All stored data about the user, as /mydata returns it: read through the schemas, so the fields
+ * come in the same order whether the data was just written or loaded from disk.
+ */
 export function personalData(
   data: Readonly<Data>,
   userId: string,
@@ -42,9 +51,9 @@ export function personalData(
 } {
   return {
     user_id: userId,
-    record: data.users[userId] ?? null,
-    nudges: ownedBy(data.subscriptions, userId),
-    chats: ownedBy(data.chats, userId),
+    record: userId in data.users ? userRecordSchema.parse(data.users[userId]) : null,
+    nudges: ownedBy(data.subscriptions, userId, subscriptionSchema),
+    chats: ownedBy(data.chats, userId, chatRecordSchema),
   };
 }
 

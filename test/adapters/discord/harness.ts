@@ -7,22 +7,7 @@ import type { Adapter, Logger } from "../../../src/core/ports.ts";
 import { FakeDiscord, type RecordedRequest } from "../../fakes/discord/server.ts";
 import { testContext } from "../../helpers.ts";
 
-export interface LogLine {
-  level: "debug" | "info" | "warn" | "error";
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-/** A logger that keeps what it is given, for asserting on what was logged. */
-export function recordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine["level"]) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj: obj as Record<string, unknown>, msg });
-    };
-  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+export { recordingLogger } from "../../helpers.ts";
 
 export interface BotOptions {
   commands?: readonly CommandSpec[];

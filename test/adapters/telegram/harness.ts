@@ -10,39 +10,22 @@ import {
   type Services,
 } from "../../../src/core/command.ts";
 import { createCore } from "../../../src/core/handle.ts";
-import type { Adapter, Logger } from "../../../src/core/ports.ts";
+import type { Adapter } from "../../../src/core/ports.ts";
 import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
-import { testContext } from "../../helpers.ts";
-
-export interface LogEntry {
-  level: keyof Logger;
-  obj: Record<string, unknown>;
-  msg?: string;
-}
-
-/** A logger that keeps what it is told, so tests can see what the adapter reported. */
-export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: keyof Logger) =>
-    (obj: object, msg?: string): void => {
-      entries.push({ level, obj: obj as Record<string, unknown>, ...(msg === undefined ? {} : { msg }) });
-    };
-  return { logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") }, entries };
-}
+import { type LogLine, recordingLogger, testContext } from "../../helpers.ts";
 
 export interface Harness {
   fake: FakeTelegram;
   adapter: Adapter;
   services: Services;
-  logs: LogEntry[];
+  logs: LogLine[];
   /** A user writes; resolves with the bot's next message in that chat. */
   say(user: User, chat: Chat, text: string, options?: { replyTo?: BotMessage }): Promise<BotMessage>;
   /** Resolves once the core has logged the command of this update as handled. */
-  handled(updateId: number): Promise<LogEntry>;
+  handled(updateId: number): Promise<LogLine>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +40,8 @@ export async function startTelegram(
 ): Promise<Harness> {
   const fake = new FakeTelegram(options.fake);
   const apiRoot = await fake.start();
-  const { logger, entries } = recordingLogger();
+  const logger = recordingLogger();
+  const entries = logger.lines;
   const base = await testContext();
   const services: Services = { ...base.services, logger, store: new MemoryStore(), ...options.services };
   const core = createCore(services, options.commands ?? registry, { plainText: plainTextCommand });
