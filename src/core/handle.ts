@@ -37,7 +37,7 @@ export type Input =
 
 /** One incoming message or interaction, as an adapter translated it. */
 export interface Inbound {
-  /** The adapter it came through, for the logs ("telegram"). */
+  /** The adapter it came through, by its name, for the logs. */
   via: string;
   /** The platform's id of this event (update id, interaction id), quoted in error replies. */
   requestId: string;

@@ -39,7 +39,7 @@ export interface Store {
  * addresses it encoded (its chats and users), and nothing else parses them.
  */
 export interface Adapter {
-  /** A short name for the logs ("telegram"). */
+  /** A short name for the logs, e.g. its folder's name. */
   readonly name: string;
   /** Whether an address is one of this adapter's (one it encoded). */
   owns(address: string): boolean;

@@ -1,4 +1,4 @@
-import { GatewayDispatchEvents, InteractionResponseType, MessageFlags } from "discord.js";
+import { type APIEmbed, GatewayDispatchEvents, InteractionResponseType, MessageFlags } from "discord.js";
 import { createDiscordAdapter } from "../../src/adapters/discord/index.ts";
 import { renderReply } from "../../src/adapters/discord/render.ts";
 import type { Core } from "../../src/core/handle.ts";
@@ -15,7 +15,7 @@ interface Sent {
 }
 
 /** What a person reads in a message: content and embeds, Markdown and escapes taken off again. */
-function shownOf(message: { content?: string; embeds?: Array<Record<string, any>> }): Shown {
+function shownOf(message: { content?: string; embeds?: APIEmbed[] }): Shown {
   const raw = [
     message.content ?? "",
     ...(message.embeds ?? []).flatMap((e) => [e.title ?? "", e.description ?? "", e.footer?.text ?? ""]),
