@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".built");
 /** What the build is made from: a change to any of these (or a file added or removed) makes it stale. */
-const inputs = ["src", "commands", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const inputs = ["src", "commands", "knowledge", "tsconfig.json", "tsconfig.build.json", "package.json"];
 
 /** The latest modification under a path; a folder's own time changes when files are added or removed. */
 function newest(path) {
@@ -26,10 +26,18 @@ export function isCurrent() {
   return inputs.every((input) => newest(join(root, input)) <= built);
 }
 
-/** Compiles (incrementally) and stamps the build; the stamp is written after, so edits made meanwhile count. */
+/**
+ * Compiles (incrementally), writes the checked knowledge base as dist/knowledge.json (so a start
+ * need not parse it), and stamps the build; the stamp is written last, so edits made meanwhile count.
+ */
 export function build() {
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
+  const snapshot = join(root, "dist", "src", "knowledge", "snapshot.js");
+  const knowledge = join(root, "knowledge");
+  execFileSync(process.execPath, [snapshot, knowledge, join(root, "dist", "knowledge.json")], {
+    stdio: "inherit",
+  });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 

@@ -10,5 +10,12 @@ if (!program) {
   process.stderr.write("usage: node scripts/run.mjs dist/<program>.js [args]\n");
   process.exit(2);
 }
-if (!isCurrent()) build();
+if (!isCurrent()) {
+  try {
+    build();
+  } catch {
+    // The compiler or the knowledge check has printed what is wrong.
+    process.exit(1);
+  }
+}
 await import(pathToFileURL(join(root, program)).href);

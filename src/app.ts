@@ -7,7 +7,7 @@ import type { Services } from "./core/command.ts";
 import { createCore } from "./core/handle.ts";
 import { type Adapter, type Logger, noRateLimit, systemClock } from "./core/ports.ts";
 import { KnowledgeBase } from "./engine/knowledge/knowledge.ts";
-import { loadKnowledge } from "./knowledge/load.ts";
+import { loadKnowledgeQuickly } from "./knowledge/snapshot.ts";
 import { createRateLimit } from "./limits/rateLimit.ts";
 import { NudgeScheduler } from "./scheduler/scheduler.ts";
 import { FileStore } from "./store/fileStore.ts";
@@ -19,6 +19,8 @@ export interface AppOptions {
   config: Config;
   logger: Logger;
   knowledgeDir: string;
+  /** The build's checked copy of knowledge/, used while it is current (src/knowledge/snapshot.ts). */
+  knowledgeSnapshot: string;
   /** Run the console chat on these streams (the default when no platform token is set). */
   console?: { input: Readable; output: Writable; json: boolean; interactive: boolean };
 }
@@ -33,7 +35,9 @@ export interface App {
 /** Wiring: knowledge -> store -> core -> adapters -> scheduler. Start-up errors reject, with every part closed. */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
-  const knowledge = new KnowledgeBase(await loadKnowledge(options.knowledgeDir));
+  const knowledge = new KnowledgeBase(
+    await loadKnowledgeQuickly(options.knowledgeDir, options.knowledgeSnapshot),
+  );
   const store = await FileStore.open(config.STEPWISE_DATA, { logger });
   const started: Adapter[] = [];
   const scheduler = new NudgeScheduler({

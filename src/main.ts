@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     config,
     logger,
     knowledgeDir: knowledgeDir(),
+    // dist/knowledge.json beside the built program; running from source there is none, and the files are read.
+    knowledgeSnapshot: fileURLToPath(new URL("../knowledge.json", import.meta.url)),
     ...(useConsole
       ? {
           console: {
