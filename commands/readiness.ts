@@ -10,7 +10,8 @@ import { factValueText } from "../src/engine/knowledge/knowledge.ts";
 import { adviceLines } from "../src/engine/scores/advice.ts";
 import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
 import { scoreText } from "../src/engine/scores/practice.ts";
-import { assessReadiness, type Readiness, signed } from "../src/engine/scores/readiness.ts";
+import { assessReadiness, type Readiness } from "../src/engine/scores/readiness.ts";
+import { signed } from "../src/engine/scores/verdicts.ts";
 
 const VERDICT_TEXT = { ready: "ready", borderline: "borderline", not_ready: "not ready yet" } as const;
 

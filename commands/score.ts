@@ -19,7 +19,7 @@ import {
   scoreText,
   scoreTextSchema,
 } from "../src/engine/scores/practice.ts";
-import { signed } from "../src/engine/scores/readiness.ts";
+import { signed } from "../src/engine/scores/verdicts.ts";
 
 const add = defineCommand({
   name: "add",

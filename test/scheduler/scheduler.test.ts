@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
 import { DeliveryError } from "../../src/core/errors.ts";
@@ -78,6 +78,31 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
 }
 
 describe("nudge scheduler", () => {
+  it("GIVEN it is started THEN it checks at once, then at the start of every minute, until stopped", async () => {
+    vi.useFakeTimers({
+      now: new Date("2026-06-01T00:00:30.000Z"),
+      toFake: ["setTimeout", "clearTimeout", "Date"],
+    });
+    try {
+      clock = new ManualClock("2026-06-01T00:00:30Z");
+      const nudges = await scheduler();
+      const ticks = vi.spyOn(nudges, "tick");
+      nudges.start();
+      expect(ticks).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(ticks).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ticks).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+      await nudges.stop();
+      await vi.advanceTimersByTimeAsync(180_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("GIVEN groups in three time zones THEN each gets its nudge at its own local time", async () => {
     clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
