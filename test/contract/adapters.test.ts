@@ -5,6 +5,7 @@ import { createCore, type Response } from "../../src/core/handle.ts";
 import { noSchedule, silentLogger } from "../../src/core/ports.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
+import { BOOM } from "../fixtures/boom.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
 import { type LogLine, recordingLogger, testContext } from "../helpers.ts";
 import { consoleDriver } from "./console.ts";
@@ -125,10 +126,10 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
       const { seen, requestId } = await driver.send("/boom", "private", expected);
       const failure = logger.lines.filter((line: LogLine) => line.msg === "command failed").at(-1);
       const logged = String(failure?.obj.requestId);
-      expect(String(failure?.obj.err)).toContain("database on fire");
+      expect(String(failure?.obj.err)).toContain(BOOM);
       if (requestId !== undefined) expect(logged).toBe(requestId);
       expect(textOf(seen.personal)).toContain(`(reference ${logged})`);
-      expect(textOf(seen.personal)).not.toContain("database on fire");
+      expect(textOf(seen.personal)).not.toContain(BOOM);
     });
   },
 );

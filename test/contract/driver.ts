@@ -3,6 +3,7 @@ import { commands } from "../../commands/index.ts";
 import { type Caller, type CommandSpec, defineCommand } from "../../src/core/command.ts";
 import type { Core, Response } from "../../src/core/handle.ts";
 import { isWebUrl, paragraph, type Reply, reply } from "../../src/core/reply.ts";
+import { boom } from "../fixtures/boom.ts";
 import { type LogLine, waitUntil } from "../helpers.ts";
 
 /**
@@ -53,14 +54,7 @@ export const BARRIER = "barrier";
 /** The registry the suite runs: every real command, one that fails, and the barrier. */
 export const contractCommands: readonly CommandSpec[] = [
   ...commands,
-  defineCommand({
-    name: "boom",
-    description: "Fails unexpectedly",
-    options: z.object({}),
-    run(): never {
-      throw new Error("database on fire");
-    },
-  }),
+  boom,
   defineCommand({
     name: BARRIER,
     description: "Ends a test's answer",

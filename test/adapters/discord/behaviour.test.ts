@@ -17,6 +17,7 @@ import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { paragraph, reply } from "../../../src/core/reply.ts";
 import { commandInteraction } from "../../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../../fakes/discord/server.ts";
+import { BOOM, boom } from "../../fixtures/boom.ts";
 import { recordingLogger, startBot } from "./harness.ts";
 
 // Commands made for these tests: slow ones, one that fails, a long one, and a group with a managing subcommand.
@@ -58,14 +59,7 @@ const testCommands = [
       throw new UserError("That date is in the past: give a future date.");
     },
   }),
-  defineCommand({
-    name: "boom",
-    description: "Fails unexpectedly",
-    options: z.object({}),
-    run(): never {
-      throw new Error("database on fire");
-    },
-  }),
+  boom,
   defineCommand({
     name: "long",
     description: "A very long answer",
@@ -158,7 +152,7 @@ describe("Discord adapter behaviour, against a fake Discord", () => {
     expect(answer.flags).toBe(MessageFlags.Ephemeral);
     expect(answer.content).toContain(`reference ${id}`);
     const logged = logger.lines.find((line) => line.level === "error" && line.obj.requestId === id);
-    expect(String(logged?.obj.err)).toContain("database on fire");
+    expect(String(logged?.obj.err)).toContain(BOOM);
   });
 
   it("GIVEN Discord rejects an answer THEN it is logged with the interaction id and the user still gets a private reply quoting it", async () => {

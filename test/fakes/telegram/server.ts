@@ -1,16 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type {
-  BotCommand,
-  Chat,
-  ChatMember,
-  InlineKeyboardMarkup,
-  Message,
-  Update,
-  User,
-  UserFromGetMe,
-} from "grammy/types";
+import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
 import { type ApiFailure, ApiRefusal, type BotMessage, FakeChats, privateChatOf } from "./chats.ts";
 import { EntityParseError } from "./html.ts";
 import { answer, readBody, UpdateQueue } from "./wire.ts";
