@@ -1,7 +1,6 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
-import { checkTimeZone, dayIn } from "../src/core/dates.ts";
+import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { manage } from "../src/core/preconditions.ts";
 import { examSchema, type Subscription } from "../src/core/records.ts";
@@ -12,7 +11,7 @@ import { composeNudge, nextSlot } from "../src/engine/nudges/nudges.ts";
 const keyOf = ({ caller }: CommandContext) => caller.address;
 
 const whenText = (at: string, zone: string) => {
-  const instant = DateTime.fromISO(at);
+  const instant = luxon().DateTime.fromISO(at);
   return `${instant.setZone(zone).toFormat("ccc d LLL yyyy, HH:mm")} ${zone} (${instant.toUTC().toFormat("HH:mm")} UTC)`;
 };
 

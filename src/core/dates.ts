@@ -1,22 +1,31 @@
 import { createRequire } from "node:module";
 import { closest } from "fastest-levenshtein";
-import { DateTime, IANAZone } from "luxon";
+import type { DateTime } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
 
 /** Calendar days as YYYY-MM-DD; all date maths is done in UTC on whole days. */
 
-const day = (iso: string): DateTime => DateTime.fromISO(iso, { zone: "utc" });
+type Luxon = typeof import("luxon");
+let loaded: Luxon | undefined;
 
 /**
- * The local calendar day of an instant in a zone, as YYYY-MM-DD. The UTC day is read straight off
- * the instant: any luxon DateTime maps about 6 MB of ICU data into the process, which a bot that
- * only answers questions (always in UTC) never needs.
+ * luxon, loaded on first use (its CommonJS build, so synchronously). Answering questions needs
+ * only UTC days, read straight off the instant; luxon's half megabyte of code, and the ICU data
+ * any of its DateTimes maps into the process (about 6 MB), wait until a command works with dates.
  */
+export const luxon = (): Luxon => {
+  loaded ??= createRequire(import.meta.url)("luxon") as Luxon;
+  return loaded;
+};
+
+const day = (iso: string): DateTime => luxon().DateTime.fromISO(iso, { zone: "utc" });
+
+/** The local calendar day of an instant in a zone, as YYYY-MM-DD. */
 export const dayIn = (at: Date, zone: string): string =>
   zone.toLowerCase() === "utc"
     ? at.toISOString().slice(0, 10)
-    : (DateTime.fromJSDate(at, { zone }).toISODate() ?? "");
+    : (luxon().DateTime.fromJSDate(at, { zone }).toISODate() ?? "");
 
 /** Today in the user's time zone (UTC when none is saved), as YYYY-MM-DD. */
 export function todayIn(clock: Clock, timezone?: string): string {
@@ -55,7 +64,7 @@ export function checkTimeZone(name: string): string {
   const listed = ZONES.find((zone) => zone.toLowerCase() === name.toLowerCase());
   if (listed) return listed;
   // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
-  if (IANAZone.isValidZone(name)) return name;
+  if (luxon().IANAZone.isValidZone(name)) return name;
   const guess = closest(name.replace(/ /g, "_"), ZONES);
   throw new UserError(
     `"${name}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,

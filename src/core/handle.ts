@@ -103,7 +103,8 @@ function logResponse(services: Services, event: Inbound, response: Response, ela
   const ok = response.kind === "reply" ? response.ok : response.kind === "ask";
   const refusal = response.kind === "reply" || response.kind === "silent" ? response.refusal : undefined;
   const fields = {
-    command: response.command,
+    // What was typed as a name can be any length; a log line need not carry 100 KB of it.
+    command: clip(response.command, 64),
     via: event.via,
     ok,
     ...(refusal ? { refusal } : {}),

@@ -1,5 +1,4 @@
-import { DateTime } from "luxon";
-import { addDays, dayIn, daysBetween } from "../../core/dates.ts";
+import { addDays, dayIn, daysBetween, luxon } from "../../core/dates.ts";
 import { UserError } from "../../core/errors.ts";
 import type { Subscription } from "../../core/records.ts";
 import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
@@ -16,7 +15,7 @@ export const CATCH_UP_HOURS = 3;
  */
 export function dueAt(day: string, time: string, zone: string): Date {
   const [hour, minute] = time.split(":").map(Number);
-  return DateTime.fromISO(day, { zone }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  return luxon().DateTime.fromISO(day, { zone }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
 }
 
 export interface Slot {
@@ -136,6 +135,7 @@ export function composeNudge(
   }
   const volume = todaysVolume(knowledge, sub, day);
   if (volume) lines.push(volume);
+  const { DateTime } = luxon();
   const weekly = DateTime.fromISO(day).weekday === DateTime.fromISO(sub.started_day).weekday;
   if (weekly)
     lines.push(

@@ -1,8 +1,8 @@
-import { linearRegression } from "simple-statistics";
 import { addDays, daysBetween } from "../../core/dates.ts";
 import type { GuideRules } from "../knowledge/guide.ts";
 import type { Advice } from "./advice.ts";
 import type { JudgedForm, Projection, Readiness, Verdict } from "./readiness.ts";
+import { statistics } from "./statistics.ts";
 
 /** The guide's rules for a verdict, per exam, from the judged practice forms (see readiness.ts). */
 
@@ -26,7 +26,7 @@ function trendOf(forms: readonly JudgedForm[]): Readiness["trend"] {
   if (!first || !last || forms.length < 2) return undefined;
   const overDays = daysBetween(first.score.date, last.score.date);
   if (overDays === 0) return undefined;
-  const { m } = linearRegression(
+  const { m } = statistics().linearRegression(
     forms.map((f) => [daysBetween(first.score.date, f.score.date), f.equivalent]),
   );
   return { perWeek: Math.round(m * 70) / 10, tests: forms.length, overDays };
