@@ -148,10 +148,16 @@ export async function benchStartup(): Promise<Row[]> {
   // Side by side, in turns, three times each: resident memory moves by several MB from run to run.
   const ours: Started[] = [];
   const theirs: Started[] = [];
+  const plain: Started[] = [];
   for (let i = 0; i < 3; i++) {
     ours.push(await withFakes((env, exercise) => startProcess(START, env, exercise)));
     theirs.push(await withFakes((env, exercise) => startProcess(STANDIN, env, exercise)));
+    plain.push(await withFakes((env, exercise) => startProcess(["bench/standin.mjs"], env, exercise)));
   }
+  const plainRss = percentile(
+    plain.map((r) => r.rssBytes),
+    50,
+  );
   const both = {
     readyMs: percentile(
       ours.map((r) => r.readyMs),
@@ -198,5 +204,8 @@ export async function benchStartup(): Promise<Row[]> {
       target: "<= 1.1x",
       met: memoryRatio <= 1.1,
     },
+    // For context: the stand-in as a minimal bot is usually run, with node's default heap sizes.
+    { figure: "Resident memory, stand-in run as plain `node` (median of 3)", value: mb(plainRss) },
+    { figure: "  ratio to it", value: ratio(both.rssBytes / plainRss) },
   ];
 }
