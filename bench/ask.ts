@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { commands } from "../commands/index.ts";
-import type { CommandContext } from "../src/core/command.ts";
-import { runText } from "../src/core/dispatch.ts";
+import { commands, plainTextCommand } from "../commands/index.ts";
+import type { Caller } from "../src/core/command.ts";
+import { createCore } from "../src/core/handle.ts";
 import { noRateLimit, noSchedule, silentLogger, systemClock } from "../src/core/ports.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { MemoryStore } from "../src/store/memory.ts";
@@ -27,28 +27,34 @@ async function evalQuestions(): Promise<string[]> {
   return [...questions, ...real.questions.map((item) => item.q)];
 }
 
-/** `/ask` in process, through the whole command path (parse, validate, search, reply), over the eval set. */
+/** `/ask` in process, through the core's entry point (parse, checks, validate, search, reply), over the eval set. */
 export async function benchAsk(knowledge: KnowledgeBase, rounds = 30): Promise<Row[]> {
   const questions = await evalQuestions();
-  const ctx: CommandContext = {
-    caller: { platform: "console", userId: "console:bench", chatId: "console:bench", chatKind: "private" },
-    services: {
-      knowledge,
-      clock: systemClock,
-      logger: silentLogger,
-      store: new MemoryStore(),
-      nudges: noSchedule,
-      limits: noRateLimit,
-    },
-    commands,
+  const services = {
+    knowledge,
+    clock: systemClock,
+    logger: silentLogger,
+    store: new MemoryStore(),
+    nudges: noSchedule,
+    limits: noRateLimit,
   };
-  for (const q of questions) await runText(`/ask ${q}`, ctx); // warm-up: JIT and caches
+  const core = createCore(services, commands, { plainText: plainTextCommand });
+  const caller: Caller = { userId: "bench:1", address: "bench:1", chatKind: "private" };
+  const ask = (q: string) =>
+    core.handle({
+      via: "bench",
+      requestId: "1",
+      caller,
+      input: { kind: "text", text: `/ask ${q}` },
+      addressed: true,
+    });
+  for (const q of questions) await ask(q); // warm-up: JIT and caches
   const samples: number[] = [];
   const started = performance.now();
   for (let round = 0; round < rounds; round++) {
     for (const q of questions) {
       const t = performance.now();
-      await runText(`/ask ${q}`, ctx);
+      await ask(q);
       samples.push(performance.now() - t);
     }
   }

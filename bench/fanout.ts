@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commands } from "../commands/index.ts";
 import { createDiscordAdapter } from "../src/adapters/discord/index.ts";
+import { senderFor } from "../src/adapters/index.ts";
 import { createTelegramAdapter } from "../src/adapters/telegram/index.ts";
 import { TELEGRAM_LIMITS } from "../src/adapters/telegram/throttle.ts";
-import type { Platform, Services } from "../src/core/command.ts";
-import { noRateLimit, type PlatformAdapter, silentLogger } from "../src/core/ports.ts";
+import { type Core, createCore } from "../src/core/handle.ts";
+import { type Adapter, noRateLimit, silentLogger } from "../src/core/ports.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
-import { NudgeScheduler, type SchedulerOptions } from "../src/scheduler/scheduler.ts";
+import { NudgeScheduler } from "../src/scheduler/scheduler.ts";
 import { FileStore } from "../src/store/fileStore.ts";
 import { snowflake } from "../test/fakes/discord/payloads.ts";
 import { FakeDiscord } from "../test/fakes/discord/server.ts";
@@ -22,7 +23,7 @@ const DISCORD_GLOBAL_PER_SECOND = 50;
 const TOLERANCE = 0.1;
 
 interface Connected {
-  adapter: PlatformAdapter;
+  adapter: Adapter;
   /** When each nudge reached the fake platform (ms since the epoch). */
   arrivals(): number[];
   stop(): Promise<void>;
@@ -34,21 +35,27 @@ interface Connected {
  */
 async function fanOut(
   knowledge: KnowledgeBase,
-  platform: Platform,
+  platform: string,
   chatIds: readonly string[],
-  connect: (services: Services) => Promise<Connected>,
+  connect: (core: Core) => Promise<Connected>,
 ): Promise<{ seconds: number; sent: number; arrivals: number[] }> {
   const dir = await mkdtemp(join(tmpdir(), `stepwise-bench-fanout-${platform}-`));
   const store = await FileStore.open(join(dir, "stepwise.json"));
   try {
-    const subscriptions = chatIds.map((id) => groupSubscription(platform, id, "08:00", "UTC"));
+    const subscription = groupSubscription("08:00", "UTC");
     await store.update((data) => {
-      for (const sub of subscriptions) data.subscriptions[sub.chat_id] = sub;
+      for (const id of chatIds) data.subscriptions[id] = { ...subscription };
     });
     let now = START;
     const clock = { now: () => now };
-    const senders: SchedulerOptions["senders"] = {};
-    const scheduler = new NudgeScheduler({ store, knowledge, clock, logger: silentLogger, senders });
+    const adapters: Adapter[] = [];
+    const scheduler = new NudgeScheduler({
+      store,
+      knowledge,
+      clock,
+      logger: silentLogger,
+      send: senderFor(adapters),
+    });
     const services = {
       knowledge,
       clock,
@@ -57,9 +64,9 @@ async function fanOut(
       nudges: scheduler,
       limits: noRateLimit,
     };
-    const connected = await connect(services);
-    senders[platform] = (chatId, reply) => connected.adapter.send(chatId, reply);
-    now = new Date(subscriptions[0]?.next_at ?? START);
+    const connected = await connect(createCore(services, commands));
+    adapters.push(connected.adapter);
+    now = new Date(subscription.next_at);
     const started = performance.now();
     const report = await scheduler.tick();
     const seconds = (performance.now() - started) / 1000;
@@ -83,8 +90,8 @@ async function telegramFanout(knowledge: KnowledgeBase, count: number) {
     knowledge,
     "telegram",
     groups.map((group) => `telegram:${group.id}`),
-    async (services) => {
-      const adapter = createTelegramAdapter({ token: fake.token, apiRoot, services, commands });
+    async (core) => {
+      const adapter = createTelegramAdapter({ token: fake.token, apiRoot, core });
       await adapter.start();
       return {
         adapter,
@@ -106,8 +113,8 @@ async function discordFanout(knowledge: KnowledgeBase, count: number) {
     knowledge,
     "discord",
     channels.map((id) => `discord:${id}`),
-    async (services) => {
-      const adapter = createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands });
+    async (core) => {
+      const adapter = createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, core });
       await adapter.start();
       const posts = () =>
         fake.requests.filter((r) => r.method === "POST" && /^\/channels\/\d+\/messages$/.test(r.path));

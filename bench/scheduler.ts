@@ -21,15 +21,8 @@ const ZONES = [
 ];
 
 /** A group's subscription as /nudge start stores it, next due at `time` in `timezone` after START. */
-export function groupSubscription(
-  platform: Subscription["platform"],
-  chatId: string,
-  time: string,
-  timezone: string,
-): Subscription {
+export function groupSubscription(time: string, timezone: string): Subscription {
   return {
-    platform,
-    chat_id: chatId,
     chat_kind: "group",
     time,
     timezone,
@@ -45,7 +38,7 @@ export function groupSubscription(
 function subscription(i: number): Subscription {
   const minuteOfDay = i % 1440;
   const time = `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
-  return groupSubscription("telegram", `telegram:${-1_000_000 - i}`, time, ZONES[i % ZONES.length] ?? "UTC");
+  return groupSubscription(time, ZONES[i % ZONES.length] ?? "UTC");
 }
 
 /** Cost of the minute tick: idle, and a typical minute (about n/1440 due), with n subscriptions. */
@@ -63,10 +56,8 @@ export async function benchTick(knowledge: KnowledgeBase, count: number): Promis
       knowledge,
       clock: { now: () => now },
       logger: silentLogger,
-      senders: {
-        telegram: async () => {
-          delivered++;
-        },
+      send: async () => {
+        delivered++;
       },
     });
     const idle: number[] = [];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { UserError } from "../src/core/errors.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { paragraph, reply } from "../src/core/reply.ts";
 import { forgetUser } from "../src/core/userData.ts";
 
@@ -10,7 +11,7 @@ export const forget = defineCommand({
   options: z.object({
     confirm: z.enum(["yes"]).optional().describe("Type yes to confirm: deletion cannot be undone"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   async run({ confirm }, { caller, services }) {
     if (confirm !== "yes") {
       throw new UserError(
@@ -27,7 +28,6 @@ export const forget = defineCommand({
             : "There was nothing stored about you, so nothing needed deleting.",
         ),
       ],
-      private: true,
       data: { deleted: had },
     });
   },

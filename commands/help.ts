@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand, isGroup } from "../src/core/command.ts";
-import { findCommand, leavesOf, usageOf } from "../src/core/dispatch.ts";
+import { commandList, findCommand, leavesOf, usageOf } from "../src/core/dispatch.ts";
 import { UserError } from "../src/core/errors.ts";
 import { describeOptions, formatUsage, placeholderOf } from "../src/core/options.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
@@ -32,9 +32,7 @@ export const help = defineCommand({
     }
     const spec = findCommand(commands, command.replace(/^\//, ""));
     if (!spec) {
-      throw new UserError(
-        `There is no command /${command}. Commands: ${commands.map((c) => `/${c.name}`).join(", ")}.`,
-      );
+      throw new UserError(`There is no command /${command}. Commands: ${commandList(commands)}.`);
     }
     const leaves = leavesOf([spec]);
     return reply({

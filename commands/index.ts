@@ -27,3 +27,6 @@ export const commands: readonly CommandSpec[] = [
   help,
   about,
 ];
+
+/** The command plain text in a private chat is for: people rarely type /ask before a question. */
+export const plainTextCommand = "ask";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { paragraph, reply } from "../src/core/reply.ts";
 import { personalData } from "../src/core/userData.ts";
 
@@ -7,7 +8,7 @@ export const mydata = defineCommand({
   name: "mydata",
   description: "Everything Stepwise has stored about you, as JSON",
   options: z.object({}),
-  personal: true,
+  preconditions: [privateOnly],
   run(_input, { caller, services }) {
     const mine = personalData(services.store.read(), caller.userId);
     const nudges = Object.keys(mine.nudges).length;
@@ -18,6 +19,7 @@ export const mydata = defineCommand({
           ]
         : []),
       ...(nudges > 0 ? [`${nudges} daily nudge(s) in your private chat`] : []),
+      ...(Object.keys(mine.chats).length > 0 ? ["a note that your private chat cannot be reached"] : []),
     ];
     const summary =
       parts.length > 0
@@ -30,7 +32,6 @@ export const mydata = defineCommand({
         paragraph(JSON.stringify(mine, null, 2)),
         paragraph("Delete all of it with /forget confirm:yes."),
       ],
-      private: true,
       data: mine,
     });
   },

@@ -1,24 +1,24 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
-import { checkTimeZone, dayIn } from "../src/core/dates.ts";
+import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
+import { manage } from "../src/core/preconditions.ts";
 import { examSchema, type Subscription } from "../src/core/records.ts";
 import { fields, paragraph, reply } from "../src/core/reply.ts";
 import { composeNudge, nextSlot } from "../src/engine/nudges/nudges.ts";
 
-/** One subscription per chat (chat ids are platform-qualified): the group's, or a private chat's own. */
-const keyOf = ({ caller }: CommandContext) => caller.chatId;
+/** One subscription per chat, keyed by its address: the group's, or a private chat's own. */
+const keyOf = ({ caller }: CommandContext) => caller.address;
 
 const whenText = (at: string, zone: string) => {
-  const instant = DateTime.fromISO(at);
+  const instant = luxon().DateTime.fromISO(at);
   return `${instant.setZone(zone).toFormat("ccc d LLL yyyy, HH:mm")} ${zone} (${instant.toUTC().toFormat("HH:mm")} UTC)`;
 };
 
 const start = defineCommand({
   name: "start",
   description: "Post a short study nudge here every day at a set local time",
-  manage: true,
+  preconditions: [manage],
   options: z.object({
     time: z
       .string()
@@ -52,8 +52,6 @@ const start = defineCommand({
     const sub = await ctx.services.store.update((data) => {
       const previous = data.subscriptions[key];
       const created: Subscription = {
-        platform: caller.platform,
-        chat_id: caller.chatId,
         chat_kind: caller.chatKind,
         ...(caller.chatKind === "private" ? { owner: caller.userId } : {}),
         time,
@@ -66,6 +64,8 @@ const start = defineCommand({
         shown_tips: previous?.shown_tips ?? [],
       };
       data.subscriptions[key] = created;
+      // Starting again is how people resume a nudge paused because the chat could not be reached.
+      delete data.chats[key];
       return created;
     });
     ctx.services.nudges.changed(key);
@@ -85,7 +85,7 @@ const start = defineCommand({
 const stop = defineCommand({
   name: "stop",
   description: "Stop the daily study nudge in this chat",
-  manage: true,
+  preconditions: [manage],
   options: z.object({}),
   async run(_input, ctx) {
     const key = keyOf(ctx);
@@ -127,10 +127,11 @@ const status = defineCommand({
         data: { subscribed: false },
       });
     }
+    const paused = ctx.services.store.read().chats[key]?.unreachable;
     const state = sub.ended_on
       ? `Ended after the exam date (last message ${sub.ended_on}).`
-      : sub.paused
-        ? `Paused since ${sub.paused.since.slice(0, 10)}: ${sub.paused.reason}. /nudge start resumes it.`
+      : paused
+        ? `Paused since ${paused.since.slice(0, 10)}: ${paused.reason}. /nudge start resumes it.`
         : "Active.";
     return reply({
       title: "Daily study nudge",
@@ -139,14 +140,14 @@ const status = defineCommand({
           Time: `${sub.time} ${sub.timezone}`,
           ...(sub.exam_date ? { "Exam date": sub.exam_date } : {}),
           State: state,
-          ...(sub.paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
+          ...(paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
           ...(sub.last_sent_day ? { "Last sent": sub.last_sent_day } : {}),
         }),
       ],
       data: {
         subscribed: true,
         next_at: sub.next_at,
-        paused: sub.paused?.reason ?? null,
+        paused: paused?.reason ?? null,
         ended: Boolean(sub.ended_on),
       },
     });
@@ -164,8 +165,6 @@ const preview = defineCommand({
     const existing = ctx.services.store.read().subscriptions[key];
     // Without a subscription, preview a plain one so people can see it before starting.
     const sub: Subscription = existing ?? {
-      platform: ctx.caller.platform,
-      chat_id: ctx.caller.chatId,
       chat_kind: ctx.caller.chatKind,
       time: "08:00",
       timezone: "UTC",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { requireNotPast, todayIn } from "../src/core/dates.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { situationSchema } from "../src/core/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
@@ -27,7 +28,7 @@ export const plan = defineCommand({
       .meta({ placeholder: "questions left" })
       .describe("Questions left in your main question bank"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   run(input, { caller, services }) {
     const profile = profileOf(services.store.read(), caller.userId);
     const today = todayIn(services.clock, profile.timezone);
@@ -55,7 +56,6 @@ export const plan = defineCommand({
         sources: sourcesOf(result.facts),
         note: "Paces, phases and intervals are the guide's rules of thumb, scaled to your dates.",
       },
-      private: true,
       data: {
         exam: result.exam,
         exam_date: result.examDate,

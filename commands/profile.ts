@@ -3,6 +3,7 @@ import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { checkTimeZone, requireNotPast, todayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { describeOptions } from "../src/core/options.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import {
   type Exam,
   examSchema,
@@ -44,14 +45,14 @@ function profileReply(title: string, profile: Profile, lead?: string) {
       paragraph("Nothing saved yet. Save details with /profile set, e.g. /profile set step1:pass visa:yes"),
     );
   blocks.push(paragraph("/target, /readiness and /plan use these when you leave an option out."));
-  return reply({ title, blocks, private: true, data: { profile } });
+  return reply({ title, blocks, data: { profile } });
 }
 
 const show = defineCommand({
   name: "show",
   description: "Show what you have saved in your profile",
   options: z.object({}),
-  personal: true,
+  preconditions: [privateOnly],
   run(_input, { caller, services }) {
     return profileReply("Your profile", profileOf(services.store.read(), caller.userId));
   },
@@ -79,7 +80,7 @@ const set = defineCommand({
   name: "set",
   description: "Save your exam results, exam dates, visa need, situation or time zone",
   options: setOptions,
-  personal: true,
+  preconditions: [privateOnly],
   async run(input, { caller, services }) {
     const { store, clock } = services;
     const given = Object.entries(input).filter(([, value]) => value !== undefined);

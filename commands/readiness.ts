@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { requireNotPast, todayIn } from "../src/core/dates.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { stepScoreSchema } from "../src/core/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
@@ -10,7 +11,8 @@ import { factValueText } from "../src/engine/knowledge/knowledge.ts";
 import { adviceLines } from "../src/engine/scores/advice.ts";
 import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
 import { scoreText } from "../src/engine/scores/practice.ts";
-import { assessReadiness, type Readiness, signed } from "../src/engine/scores/readiness.ts";
+import { assessReadiness, type Readiness } from "../src/engine/scores/readiness.ts";
+import { signed } from "../src/engine/scores/verdicts.ts";
 
 const VERDICT_TEXT = { ready: "ready", borderline: "borderline", not_ready: "not ready yet" } as const;
 
@@ -21,7 +23,7 @@ export const readiness = defineCommand({
     ...examOptions,
     target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   run(input, { caller, services }) {
     const { store, clock, knowledge } = services;
     const data = store.read();
@@ -61,7 +63,6 @@ export const readiness = defineCommand({
         sources: sourcesOf(result.facts),
         note: withCaveat("An estimate to plan with, not a prediction of your result.", result.facts),
       },
-      private: true,
       data: {
         exam: result.exam,
         exam_date: result.examDate,

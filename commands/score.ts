@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { type Exam, examSchema, type PracticeScore } from "../src/core/records.ts";
 import { bullets, type Footer, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf, recordFor } from "../src/core/userData.ts";
@@ -19,7 +20,7 @@ import {
   scoreText,
   scoreTextSchema,
 } from "../src/engine/scores/practice.ts";
-import { signed } from "../src/engine/scores/readiness.ts";
+import { signed } from "../src/engine/scores/verdicts.ts";
 
 const add = defineCommand({
   name: "add",
@@ -32,7 +33,7 @@ const add = defineCommand({
       .describe("The three-digit score, or for an NBME Step 1 form its chance of passing, e.g. 85%"),
     date: z.iso.date().optional().describe("The day you took it (default: today)"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   async run(input, { caller, services }) {
     const { store, clock, knowledge } = services;
     const profile = profileOf(store.read(), caller.userId);
@@ -73,7 +74,6 @@ const add = defineCommand({
         ),
       ],
       footer: judged.footer,
-      private: true,
       data: { score: saved },
     });
   },
@@ -121,7 +121,7 @@ const list = defineCommand({
   options: z.object({
     exam: examSchema.optional().describe("Only this exam's scores"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   run({ exam }, { caller, services }) {
     const scores = chronological(services.store.read().users[caller.userId]?.scores ?? []).filter(
       (s) => !exam || s.exam === exam,
@@ -134,7 +134,6 @@ const list = defineCommand({
             `No practice scores logged${exam ? ` for ${EXAM_NAMES[exam]}` : ""} yet. Add one: /score add exam:step2ck test:"NBME 12" score:236 date:YYYY-MM-DD`,
           ),
         ],
-        private: true,
         data: { scores: [] },
       });
     }
@@ -149,7 +148,6 @@ const list = defineCommand({
         ),
         paragraph("Remove one with /score remove id:<id>."),
       ],
-      private: true,
       data: { scores },
     });
   },
@@ -167,7 +165,7 @@ const remove = defineCommand({
       .meta({ placeholder: "id" })
       .describe("The score's id, as shown by /score list"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   async run({ id }, { caller, services }) {
     const wanted = id.replace(/^#/, "");
     const removed = await services.store.update(
@@ -193,7 +191,6 @@ const remove = defineCommand({
           `Removed #${removed.id}: ${removed.test} (${EXAM_NAMES[removed.exam]}), ${scoreText({ kind: removed.kind, value: removed.value })}, ${removed.date}.`,
         ),
       ],
-      private: true,
       data: { removed },
     });
   },

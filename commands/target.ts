@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
+import { privateOnly } from "../src/core/preconditions.ts";
 import { stepScoreSchema, stepStatusSchema } from "../src/core/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
 import { profileOf } from "../src/core/userData.ts";
@@ -23,7 +24,7 @@ export const target = defineCommand({
       .describe("Your actual Step 2 CK score, if you have one (default: your profile)"),
     visa: z.boolean().optional().describe("Whether you will need a visa, yes or no (default: your profile)"),
   }),
-  personal: true,
+  preconditions: [privateOnly],
   run(input, { caller, services }) {
     const profile = profileOf(services.store.read(), caller.userId);
     const step1 = input.step1 ?? profile.step1;
@@ -58,7 +59,6 @@ export const target = defineCommand({
         sources: sourcesOf(facts),
         note: withCaveat("Rough guidelines from the strategy guide, not official cutoffs.", facts),
       },
-      private: true,
       data: {
         target: result.target,
         minimum: result.minimum,

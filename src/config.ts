@@ -1,43 +1,39 @@
 import { z } from "zod";
+import { type Configured, platforms } from "./adapters/index.ts";
+import { optional, readEnv } from "./env.ts";
 
-// An empty line in .env ("DISCORD_TOKEN=") means "not set", not "set to nothing".
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(
-    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
-    schema.optional(),
-  );
-
-const url = z
-  .url({ protocol: /^https?$/ })
-  .refine((value) => !value.endsWith("/"), "remove the trailing slash");
-
-export const configSchema = z.object({
-  TELEGRAM_BOT_TOKEN: optional(
-    z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, "looks wrong: BotFather gives tokens like 123456:ABC-DEF..."),
-  ),
-  TELEGRAM_API_ROOT: optional(url),
-  DISCORD_TOKEN: optional(
-    z.string().min(50, "looks too short: copy the bot token from the Developer Portal"),
-  ),
-  DISCORD_API_URL: optional(url),
-  DISCORD_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, "must be a server id (17-20 digits)")),
+const coreSettings = z.object({
   STEPWISE_DATA: z.string().min(1).default("data/stepwise.json"),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** A platform whose token is set: it is started. */
+export type EnabledPlatform = Extract<Configured, { ok: true }> & { name: string; token: string };
+
+export type Config = z.infer<typeof coreSettings> & {
+  /** The platforms whose token is set, in the order of src/adapters/index.ts. */
+  platforms: EnabledPlatform[];
+};
 
 /** A setting that is wrong: the message names the variable and how to fix it. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Validates the environment once, at start-up. */
+/** Validates the environment once, at start-up: the core's settings and each platform's own. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration (check .env or the environment):\n  ${lines.join("\n  ")}`);
+  const core = readEnv(coreSettings, env);
+  const issues = core.ok ? [] : [...core.issues];
+  const enabled: EnabledPlatform[] = [];
+  for (const platform of platforms) {
+    const configured = platform.configure(env);
+    if (!configured.ok) issues.push(...configured.issues);
+    else if (configured.token !== undefined) {
+      enabled.push({ ...configured, name: platform.name, token: configured.token });
+    }
+  }
+  if (!core.ok || issues.length > 0) {
+    throw new ConfigError(`Invalid configuration (check .env or the environment):\n  ${issues.join("\n  ")}`);
+  }
+  return { ...core.value, platforms: enabled };
 }

@@ -32,17 +32,19 @@ async function main(): Promise<void> {
     }
   }
   const config = loadConfig(process.env);
-  const useConsole = values.console || !(config.TELEGRAM_BOT_TOKEN || config.DISCORD_TOKEN);
+  const useConsole = values.console || config.platforms.length === 0;
   // Logs go to stderr so the console's stdout stays clean chat (or JSON); a terminal chat wants quiet.
   const logger = createLogger({
     level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info"),
-    secrets: [config.TELEGRAM_BOT_TOKEN, config.DISCORD_TOKEN].filter((token) => token !== undefined),
+    secrets: config.platforms.map((platform) => platform.token),
   });
 
   const app: App = await startApp({
     config,
     logger,
     knowledgeDir: knowledgeDir(),
+    // dist/knowledge.json beside the built program; running from source there is none, and the files are read.
+    knowledgeSnapshot: fileURLToPath(new URL("../knowledge.json", import.meta.url)),
     ...(useConsole
       ? {
           console: {
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
-  await app.consoleDone;
+  await app.ended;
   stop("console closed");
 }
 

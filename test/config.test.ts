@@ -5,8 +5,23 @@ describe("configuration", () => {
   it("GIVEN nothing set THEN defaults apply and empty values count as unset", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: " " });
     expect(config).toMatchObject({ STEPWISE_DATA: "data/stepwise.json" });
-    expect(config.TELEGRAM_BOT_TOKEN).toBeUndefined();
-    expect(config.DISCORD_TOKEN).toBeUndefined();
+    expect(config.platforms).toEqual([]);
+  });
+
+  it("GIVEN platform tokens THEN each platform is enabled with its token, in the registry's order", () => {
+    const telegram = `123456:${"A".repeat(35)}`;
+    const discord = "d".repeat(60);
+    const config = loadConfig({ DISCORD_TOKEN: discord, TELEGRAM_BOT_TOKEN: telegram });
+    expect(config.platforms.map((p) => [p.name, p.token])).toEqual([
+      ["telegram", telegram],
+      ["discord", discord],
+    ]);
+  });
+
+  it("GIVEN mistakes in several platforms' settings THEN every one is named at once", () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: "x", DISCORD_GUILD_ID: "y", LOG_LEVEL: "loud" })).toThrow(
+      /LOG_LEVEL[\s\S]*TELEGRAM_BOT_TOKEN[\s\S]*DISCORD_GUILD_ID/,
+    );
   });
 
   it.each([

@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { build, isCurrent } from "../scripts/build.mjs";
 
-/** Builds dist/ once before any test, so tests that run `npm start` never build it concurrently. */
+/** Builds dist/ once before any test when it is stale, so tests that run `npm start` never build it concurrently. */
 export default function setup(): void {
-  execFileSync("node_modules/.bin/tsc", ["-p", "tsconfig.build.json"], { stdio: "inherit" });
+  if (!isCurrent()) build();
 }

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { commands } from "../commands/index.ts";
+import { commands, plainTextCommand } from "../commands/index.ts";
 import type { Caller, CommandContext, Services } from "../src/core/command.ts";
-import { type Clock, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
+import { createCore, type Inbound, type Input, type Response } from "../src/core/handle.ts";
+import { type Clock, type Logger, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
 import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
 import { MemoryStore } from "../src/store/memory.ts";
@@ -15,6 +16,34 @@ let knowledge: Promise<KnowledgeBase> | undefined;
 export function testKnowledge(): Promise<KnowledgeBase> {
   knowledge ??= loadKnowledge(KNOWLEDGE_DIR).then((data) => new KnowledgeBase(data));
   return knowledge;
+}
+
+export interface LogLine {
+  level: "debug" | "info" | "warn" | "error";
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A logger that keeps what it is given, for asserting on what was logged. */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: LogLine["level"]) =>
+    (obj: object, msg?: string): void => {
+      lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    };
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** Resolves with the first truthy value of `check`, polled every few milliseconds. */
+export async function waitUntil<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** A clock that always reads the given instant. */
@@ -36,9 +65,8 @@ export class ManualClock implements Clock {
 }
 
 export const testCaller: Caller = {
-  platform: "console",
   userId: "console:tester",
-  chatId: "console:tester",
+  address: "console:tester",
   chatKind: "private",
 };
 
@@ -53,7 +81,42 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     limits: noRateLimit,
     ...overrides,
   };
-  return { caller: testCaller, services, commands };
+  return { caller: testCaller, services, commands, requestId: "req-1" };
+}
+
+/** A response that says something (not ignored, silent or asking). */
+export type Replied = Extract<Response, { kind: "reply" }>;
+
+/**
+ * One line (or a parsed command, as a slash command arrives) through the core's entry point, as
+ * the context's caller, over its services and registry.
+ */
+export function respond(
+  line: string | Input,
+  ctx: CommandContext,
+  event: Partial<Inbound> = {},
+): Promise<Response> {
+  const core = createCore(ctx.services, ctx.commands, { plainText: plainTextCommand });
+  return core.handle({
+    via: "test",
+    requestId: ctx.requestId,
+    caller: ctx.caller,
+    input: typeof line === "string" ? { kind: "text", text: line } : line,
+    addressed: true,
+    ...event,
+  });
+}
+
+/** Like `respond`, for lines that must be answered: the reply, or the test fails. */
+export async function runLine(
+  line: string | Input,
+  ctx: CommandContext,
+  event: Partial<Inbound> = {},
+): Promise<Replied> {
+  const response = await respond(line, ctx, event);
+  if (response.kind !== "reply")
+    throw new Error(`${JSON.stringify(line)}: expected a reply, got ${response.kind}`);
+  return response;
 }
 
 /** Starts the program as `npm start` does, on the data file given and no tokens; resolves with how it ended. */

@@ -1,33 +1,42 @@
-import type { Clock, Store } from "./ports.ts";
+import type { Services } from "./command.ts";
+import type { Data } from "./records.ts";
 
 /**
- * Chats the bot can no longer post to. Adapters record a permanent refusal (blocked, removed, chat
- * gone) so nothing keeps sending there, and clear it when the chat is heard from again.
+ * Chats the bot can no longer post to, by address: one record, whoever found out (a refused reply,
+ * a membership update, a scheduled nudge). Nothing is sent to them until they can be reached again.
  */
 
-/** Why delivery to this chat stopped, or undefined when it may be tried. */
-export function undeliverableReason(store: Store, chatId: string): string | undefined {
-  return store.read().chats[chatId]?.undeliverable?.reason;
+/** Why the chat cannot be reached, or undefined when it can. */
+export function unreachableReason(data: Readonly<Data>, address: string): string | undefined {
+  return data.chats[address]?.unreachable.reason;
 }
 
-export async function markUndeliverable(
-  store: Store,
-  clock: Clock,
-  chatId: string,
+/** Records that the chat refused for good; `owner` when it is one person's private chat. */
+export async function markUnreachable(
+  services: Pick<Services, "store" | "clock">,
+  address: string,
   reason: string,
+  owner?: string,
 ): Promise<void> {
-  await store.update((data) => {
-    data.chats[chatId] = {
-      ...data.chats[chatId],
-      undeliverable: { reason, since: clock.now().toISOString() },
+  await services.store.update((data) => {
+    data.chats[address] = {
+      unreachable: { reason, since: services.clock.now().toISOString() },
+      ...(owner === undefined ? {} : { owner }),
     };
   });
 }
 
-/** Clears the record; writes nothing when there was none, since this runs on every message. */
-export async function markDeliverable(store: Store, chatId: string): Promise<void> {
-  if (undeliverableReason(store, chatId) === undefined) return;
-  await store.update((data) => {
-    delete data.chats[chatId]?.undeliverable;
+/**
+ * The chat can be reached again (heard from, or its nudge restarted): its nudge resumes. Writes
+ * nothing when there was no record, since adapters call it on every message.
+ */
+export async function markReachable(
+  services: Pick<Services, "store" | "nudges">,
+  address: string,
+): Promise<void> {
+  if (!(address in services.store.read().chats)) return;
+  await services.store.update((data) => {
+    delete data.chats[address];
   });
+  services.nudges.changed(address);
 }

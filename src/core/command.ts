@@ -1,16 +1,18 @@
 import type { z } from "zod";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import type { Clock, Logger, NudgeSchedule, RateLimit, Store } from "./ports.ts";
+import type { Precondition } from "./preconditions.ts";
 import type { Reply } from "./reply.ts";
 
-export type Platform = "console" | "telegram" | "discord";
-
-/** Who sent a command and where. Ids are platform-qualified ("telegram:42") so users never collide. */
+/**
+ * Who sent a command and where. The user id and the chat's address are the adapter's own encoding
+ * (unique across platforms); the core stores them and hands them back, and never parses them.
+ */
 export interface Caller {
-  platform: Platform;
   userId: string;
   displayName?: string;
-  chatId: string;
+  /** The chat the command came from: where "reply here" and the chat's nudge go. */
+  address: string;
   chatKind: "private" | "group";
   /** Whether the caller may change this group's settings (Manage Server / group admin). */
   canManage?: () => Promise<boolean>;
@@ -32,7 +34,7 @@ export interface CommandContext {
   /** The registry, for commands that describe other commands (`/help`). */
   commands: readonly CommandSpec[];
   /** The platform's id of this request (update id, interaction id), quoted in error replies. */
-  requestId?: string;
+  requestId: string;
 }
 
 export type OptionsSchema = z.ZodObject;
@@ -45,10 +47,8 @@ export interface LeafCommand<S extends OptionsSchema = OptionsSchema> {
   options: S;
   /** The one free-text option that takes the rest of the line: `/ask How early...`. */
   rest?: keyof z.infer<S> & string;
-  /** Works with the caller's personal data: in groups, adapters point to a private chat instead. */
-  personal?: boolean;
-  /** Changes a group's settings: only server managers / group admins may run it there. */
-  manage?: boolean;
+  /** Checked before it runs, in order (src/core/preconditions.ts); they also decide who sees the reply. */
+  preconditions?: readonly Precondition[];
   run(input: z.infer<S>, ctx: CommandContext): Promise<Reply> | Reply;
 }
 

@@ -1,16 +1,32 @@
-import { timeZonesNames } from "@vvo/tzdb";
+import { createRequire } from "node:module";
 import { closest } from "fastest-levenshtein";
-import { DateTime, IANAZone } from "luxon";
+import type { DateTime } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
 import { clip } from "./text.ts";
 
 /** Calendar days as YYYY-MM-DD; all date maths is done in UTC on whole days. */
 
-const day = (iso: string): DateTime => DateTime.fromISO(iso, { zone: "utc" });
+type Luxon = typeof import("luxon");
+let loaded: Luxon | undefined;
+
+/**
+ * luxon, loaded on first use (its CommonJS build, so synchronously). Answering questions needs
+ * only UTC days, read straight off the instant; luxon's half megabyte of code, and the ICU data
+ * any of its DateTimes maps into the process (about 6 MB), wait until a command works with dates.
+ */
+export const luxon = (): Luxon => {
+  loaded ??= createRequire(import.meta.url)("luxon") as Luxon;
+  return loaded;
+};
+
+const day = (iso: string): DateTime => luxon().DateTime.fromISO(iso, { zone: "utc" });
 
 /** The local calendar day of an instant in a zone, as YYYY-MM-DD. */
-export const dayIn = (at: Date, zone: string): string => DateTime.fromJSDate(at, { zone }).toISODate() ?? "";
+export const dayIn = (at: Date, zone: string): string =>
+  zone.toLowerCase() === "utc"
+    ? at.toISOString().slice(0, 10)
+    : (luxon().DateTime.fromJSDate(at, { zone }).toISODate() ?? "");
 
 /** Today in the user's time zone (UTC when none is saved), as YYYY-MM-DD. */
 export function todayIn(clock: Clock, timezone?: string): string {
@@ -44,14 +60,16 @@ export const earliestDay = (...days: [string, ...string[]]): string => days.sort
 export const latestDay = (...days: [string, ...string[]]): string => days.sort().at(-1) ?? days[0];
 
 // Current IANA names (Asia/Kolkata, Europe/Kyiv): Node 20's own list still has the old spellings.
-const ZONES: readonly string[] = timeZonesNames;
+// Only the names file: the package's index carries every zone's cities and offsets too, which a
+// running bot would keep in memory for nothing.
+const ZONES: readonly string[] = createRequire(import.meta.url)("@vvo/tzdb/time-zones-names.json");
 
 /** The IANA name as the zone list spells it, or a UserError naming the closest valid one. */
 export function checkTimeZone(name: string): string {
   const listed = ZONES.find((zone) => zone.toLowerCase() === name.toLowerCase());
   if (listed) return listed;
   // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
-  if (IANAZone.isValidZone(name)) return name;
+  if (luxon().IANAZone.isValidZone(name)) return name;
   const guess = closest(name.replace(/ /g, "_"), ZONES);
   throw new UserError(
     `"${clip(name, 41)}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,

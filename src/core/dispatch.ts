@@ -1,10 +1,17 @@
-import { randomUUID } from "node:crypto";
-import { type CommandContext, type CommandSpec, isGroup, type LeafCommand } from "./command.ts";
+import { type CommandGroup, type CommandSpec, isGroup, type LeafCommand } from "./command.ts";
 import { UserError } from "./errors.ts";
-import { coerceTextValue, describeOptions, explainIssues, formatUsage, type OptionMeta } from "./options.ts";
+import {
+  coerceTextValue,
+  describeOptions,
+  explainIssues,
+  formatUsage,
+  missingOptions,
+  type OptionMeta,
+  optionProblem,
+} from "./options.ts";
 import { paragraph, type Reply, reply } from "./reply.ts";
 import { clip } from "./text.ts";
-import { parseTextCommand, type TextCommand, tokenizeArgs } from "./textCommand.ts";
+import { type TextCommand, tokenizeArgs } from "./textCommand.ts";
 
 /** A command found in the registry with its raw (not yet validated) option values. */
 export interface Resolved {
@@ -14,14 +21,10 @@ export interface Resolved {
   raw: Record<string, unknown>;
 }
 
-/** What every adapter gets back for one command. */
-export interface Outcome {
-  ok: boolean;
-  command: string;
-  reply: Reply;
-  /** Nothing needs saying (a repeated rate-limit refusal); adapters that must answer may still. */
-  silent?: boolean;
-}
+/** What guided input fills in: a group still needs its subcommand; a leaf needs its options. */
+export type Target =
+  | { kind: "group"; group: CommandGroup }
+  | { kind: "leaf"; leaf: LeafCommand; path: string };
 
 export type Validation =
   | { ok: true; input: Record<string, unknown> }
@@ -30,6 +33,10 @@ export type Validation =
 export function findCommand(commands: readonly CommandSpec[], name: string): CommandSpec | undefined {
   return commands.find((spec) => spec.name === name.toLowerCase());
 }
+
+/** "/ask, /topics, ...": the registry's commands, as errors and /help list them. */
+export const commandList = (commands: readonly CommandSpec[]): string =>
+  commands.map((spec) => `/${spec.name}`).join(", ");
 
 /** Every runnable command with its path: `["ask", leaf]`, `["score add", leaf]`. */
 export function leavesOf(commands: readonly CommandSpec[]): Array<{ path: string; leaf: LeafCommand }> {
@@ -48,30 +55,49 @@ export function usageOf(spec: CommandSpec): string {
 // How much of a mistyped word an error quotes: enough to recognise it, never the whole 100 KB.
 const QUOTED = 41;
 
+/** A group's subcommand by name, or a UserError listing the ones it has. */
+function subcommandOf(group: CommandGroup, name: string): LeafCommand {
+  const leaf = group.subcommands.find((s) => s.name === name.toLowerCase());
+  if (leaf) return leaf;
+  const choices = group.subcommands.map((s) => s.name).join(", ");
+  const said = name === "" ? "needs a subcommand" : `has no subcommand "${clip(name, QUOTED)}"`;
+  throw new UserError(`/${group.name} ${said}: choose one of ${choices}.`, { usage: usageOf(group) });
+}
+
 /** Looks the command up and reads its options from text; throws UserError on any mistake. */
 export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[]): Resolved {
   const spec = findCommand(commands, parsed.name);
   if (!spec) {
-    const names = commands.map((c) => `/${c.name}`).join(", ");
     throw new UserError(
-      `There is no command /${clip(parsed.name, QUOTED)}. Commands: ${names}. Type /help for how to use them.`,
+      `There is no command /${clip(parsed.name, QUOTED)}. Commands: ${commandList(commands)}. Type /help for how to use them.`,
     );
   }
   if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: readOptions(spec, spec.name, parsed.rest) };
 
+  // `/profile` runs the default subcommand; `/score exam:step1` names none and is refused.
   const first = /^\S+/.exec(parsed.rest)?.[0] ?? "";
-  const named = first.includes(":")
-    ? undefined
-    : spec.subcommands.find((s) => s.name === first.toLowerCase());
-  const leaf = named ?? spec.subcommands.find((s) => s.name === spec.defaultSubcommand && first === "");
-  if (!leaf) {
-    const choices = spec.subcommands.map((s) => s.name).join(", ");
-    const said = first === "" ? "needs a subcommand" : `has no subcommand "${clip(first, QUOTED)}"`;
-    throw new UserError(`/${spec.name} ${said}: choose one of ${choices}.`, { usage: usageOf(spec) });
-  }
+  const leaf = subcommandOf(spec, first === "" ? (spec.defaultSubcommand ?? "") : first);
   const path = `${spec.name} ${leaf.name}`;
-  const rest = named ? parsed.rest.slice(first.length).trim() : parsed.rest;
-  return { leaf, path, raw: readOptions(leaf, path, rest) };
+  return { leaf, path, raw: readOptions(leaf, path, parsed.rest.slice(first.length).trim()) };
+}
+
+/** A command the platform parsed already (a slash command); throws UserError when it is not ours. */
+export function resolveParsed(
+  name: string,
+  subcommand: string | undefined,
+  options: Record<string, unknown>,
+  commands: readonly CommandSpec[],
+): Resolved {
+  const spec = findCommand(commands, name);
+  if (!spec) {
+    // Platforms keep showing a command this version no longer has until it is registered again.
+    throw new UserError(
+      `/${clip(name, QUOTED)} is not available any more. Commands: ${commandList(commands)}.`,
+    );
+  }
+  if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: options };
+  const leaf = subcommandOf(spec, subcommand ?? spec.defaultSubcommand ?? "");
+  return { leaf, path: `${spec.name} ${leaf.name}`, raw: options };
 }
 
 function readOptions(leaf: LeafCommand, path: string, text: string): Record<string, unknown> {
@@ -104,71 +130,31 @@ function readOptions(leaf: LeafCommand, path: string, text: string): Record<stri
 export function validateInput(leaf: LeafCommand, raw: Record<string, unknown>): Validation {
   const result = leaf.options.safeParse(raw);
   if (result.success) return { ok: true, input: result.data as Record<string, unknown> };
-  const metas = describeOptions(leaf.options);
-  const missing = metas.filter((m) => m.required && raw[m.name] === undefined);
-  return { ok: false, message: explainIssues(metas, raw, result.error.issues), missing };
+  const message = explainIssues(describeOptions(leaf.options), raw, result.error.issues);
+  return { ok: false, message, missing: missingOptions(leaf, raw) };
 }
 
-/** A reply for a mistake the user can fix: always private, with the usage when it helps. */
+/** Whether each option given so far is valid on its own; the first problem, in the engine's words. */
+export function firstInvalidOption(leaf: LeafCommand, raw: Record<string, unknown>): string | undefined {
+  for (const meta of describeOptions(leaf.options)) {
+    if (raw[meta.name] === undefined) continue;
+    const problem = optionProblem(leaf, meta, raw[meta.name]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** A reply for a mistake the user can fix, with the usage when it helps. */
 export function errorReply(message: string, usage?: string): Reply {
   const blocks = [paragraph(message)];
   if (usage) blocks.push(paragraph(`Usage:\n${usage}`));
-  return reply({ blocks, private: true, data: { error: message } });
+  return reply({ blocks, data: { error: message } });
 }
 
-/** Validates, checks permission, runs the handler; never throws. Logs the command, never its input. */
-export async function execute(resolved: Resolved, ctx: CommandContext): Promise<Outcome> {
-  const started = performance.now();
-  const outcome = await executeQuietly(resolved, ctx);
-  const { caller, requestId, services } = ctx;
-  const ms = Math.round((performance.now() - started) * 10) / 10;
-  services.logger.info(
-    { command: outcome.command, platform: caller.platform, ok: outcome.ok, ms, requestId },
-    "command",
-  );
-  return outcome;
-}
-
-async function executeQuietly(resolved: Resolved, ctx: CommandContext): Promise<Outcome> {
-  const { leaf, path, raw } = resolved;
-  const usage = formatUsage(path, leaf);
-  const verdict = await ctx.services.limits.take(ctx.caller.userId);
-  if (!verdict.ok) {
-    const message = `You're sending commands faster than I can keep up with. Please wait ${verdict.retryAfterSeconds} s and try again.`;
-    return { ok: false, command: path, reply: errorReply(message), silent: !verdict.firstRefusal };
-  }
-  try {
-    const validation = validateInput(leaf, raw);
-    if (!validation.ok) return { ok: false, command: path, reply: errorReply(validation.message, usage) };
-    const { caller } = ctx;
-    if (leaf.manage && caller.chatKind === "group" && !(await caller.canManage?.())) {
-      throw new UserError(`Only people who manage this group can use /${path} here.`);
-    }
-    return { ok: true, command: path, reply: await leaf.run(validation.input, ctx) };
-  } catch (error) {
-    return { ok: false, command: path, reply: failureReply(error, ctx, path) };
-  }
-}
-
-function failureReply(error: unknown, ctx: CommandContext, path: string): Reply {
-  if (error instanceof UserError) return errorReply(error.message, error.usage);
-  const ref = ctx.requestId ?? randomUUID().slice(0, 8);
-  ctx.services.logger.error({ err: error, requestId: ref, command: path }, "command failed");
+/** The reply to a failure on our side: no detail, only the reference that finds it in the logs. */
+export function internalErrorReply(reference: string, path?: string): Reply {
+  const running = path === undefined ? "" : ` while running /${path}`;
   return errorReply(
-    `Something went wrong on our side while running /${path} (reference ${ref}). Please try again; if it keeps happening, report the reference.`,
+    `Something went wrong on our side${running} (reference ${reference}). Please try again; if it keeps happening, report the reference.`,
   );
-}
-
-/** The whole text path: parse, resolve, execute. Null when the line is not a command. */
-export async function runText(line: string, ctx: CommandContext): Promise<Outcome | null> {
-  const parsed = parseTextCommand(line);
-  if (!parsed) return null;
-  let resolved: Resolved;
-  try {
-    resolved = resolveText(parsed, ctx.commands);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return { ok: false, command: parsed.name, reply: errorReply(error.message, error.usage) };
-  }
-  return execute(resolved, ctx);
 }

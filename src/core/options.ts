@@ -161,3 +161,17 @@ export function explainIssues(
   });
   return [...new Set(lines)].join("\n");
 }
+
+/** Whether one option's value is valid on its own; the problem in the engine's words when not. */
+export function optionProblem(leaf: LeafCommand, meta: OptionMeta, value: unknown): string | undefined {
+  const schema: z.ZodType | undefined = leaf.options.shape[meta.name];
+  const result = schema?.safeParse(value);
+  if (!result || result.success) return undefined;
+  const issues = result.error.issues.map((issue) => ({ ...issue, path: [meta.name, ...issue.path] }));
+  return explainIssues([meta], { [meta.name]: value }, issues);
+}
+
+/** Required options not given yet, in the order the command declares them. */
+export function missingOptions(leaf: LeafCommand, raw: Record<string, unknown>): OptionMeta[] {
+  return describeOptions(leaf.options).filter((meta) => meta.required && raw[meta.name] === undefined);
+}

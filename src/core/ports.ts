@@ -41,15 +41,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A chat platform the bot runs on. main.ts starts each one whose token is set. */
-export interface PlatformAdapter {
-  readonly platform: "telegram" | "discord";
-  /** Connects and resolves once commands are being received; rejects with a fix-it message on a bad token. */
+/**
+ * A way people reach the bot (a chat platform, the console): one folder in src/adapters/. It
+ * translates its events into `Inbound`s for the core and delivers the responses; it owns the
+ * addresses it encoded (its chats and users), and nothing else parses them.
+ */
+export interface Adapter {
+  /** A short name for the logs, e.g. its folder's name. */
+  readonly name: string;
+  /** Whether an address is one of this adapter's (one it encoded). */
+  owns(address: string): boolean;
+  /** Connects and resolves once messages are being received; rejects with a fix-it message on a bad token. */
   start(): Promise<void>;
-  /** Stops taking new commands, waits for those in flight, closes the client. */
+  /** Stops taking new messages, waits for those in flight, closes the client. */
   stop(): Promise<void>;
-  /** Posts a reply to a chat or channel (scheduled nudges); throws DeliveryError when it cannot. */
-  send(chatId: string, reply: Reply): Promise<void>;
+  /** Posts a reply to one of its chats (scheduled nudges); throws DeliveryError when it cannot. */
+  send(address: string, reply: Reply): Promise<void>;
+  /** Resolves when the adapter ends by itself (the console's input closed); absent when it never does. */
+  readonly ended?: Promise<void>;
 }
 
 /** Tells the nudge scheduler that a subscription was created, changed or removed. */

@@ -40,7 +40,8 @@ export const practiceScoreSchema = z.object({
 export type PracticeScore = z.infer<typeof practiceScoreSchema>;
 
 export const userRecordSchema = z.object({
-  profile: profileSchema.default({ exam_dates: {} }),
+  // A function, so each new record gets its own object: a literal default is one object shared by all.
+  profile: profileSchema.default(() => ({ exam_dates: {} })),
   scores: z.array(practiceScoreSchema).default([]),
   /** Score ids count up per user and are never reused, so "/score remove id:3" always means one test. */
   next_score_id: z.number().int().min(1).default(1),
@@ -49,10 +50,8 @@ export const userRecordSchema = z.object({
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
 
-/** A chat's daily study nudge. Keyed by `<platform>:<chat id>` in `Data.subscriptions`. */
+/** A chat's daily study nudge, keyed in `Data.subscriptions` by the chat's address (adapter-encoded). */
 export const subscriptionSchema = z.object({
-  platform: z.enum(["console", "telegram", "discord"]),
-  chat_id: z.string(),
   chat_kind: z.enum(["private", "group"]),
   /** The person whose own nudge this is (private chats only): /mydata shows it, /forget deletes it. */
   owner: z.string().optional(),
@@ -70,29 +69,31 @@ export const subscriptionSchema = z.object({
   last_sent_day: z.iso.date().optional(),
   /** Tips already shown in the current rotation; emptied once every tip has been shown. */
   shown_tips: z.array(z.string()).default([]),
-  paused: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
   /** Set once the closing message after the exam date went out: nothing more is sent. */
   ended_on: z.iso.date().optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
-/** What a platform said about delivering to a chat, keyed by platform-qualified chat id ("telegram:42"). */
+/**
+ * A chat the bot cannot post to, keyed by its address: the one record of it, whatever found out
+ * (a refused reply, a membership update, a nudge). Removed when the chat can be reached again.
+ */
 export const chatRecordSchema = z.object({
-  /** Set when the platform refused delivery for good (bot blocked or removed, chat gone); cleared when the chat is heard from again. */
-  undeliverable: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
+  unreachable: z.object({ reason: z.string(), since: z.iso.datetime() }),
+  /** The person whose private chat this is: part of their data (/mydata, /forget). */
+  owner: z.string().optional(),
 });
 export type ChatRecord = z.infer<typeof chatRecordSchema>;
 
-export const DATA_VERSION = 1;
+/** Version 2: open platforms (no platform names stored), one record of unreachable chats. */
+export const DATA_VERSION = 2;
 
-/** The whole store. New collections are added with a default so older files still load. */
+/** The whole store. Older files are migrated on load (src/store/migrate.ts). */
 export const dataSchema = z.object({
   version: z.literal(DATA_VERSION),
   users: z.record(z.string(), userRecordSchema).default({}),
   subscriptions: z.record(z.string(), subscriptionSchema).default({}),
   chats: z.record(z.string(), chatRecordSchema).default({}),
-  /** Small bookkeeping values, e.g. the hash of the commands last registered on Discord. */
-  meta: z.record(z.string(), z.string()).default({}),
 });
 export type Data = z.infer<typeof dataSchema>;
 

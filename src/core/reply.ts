@@ -29,8 +29,12 @@ export interface Reply {
   title?: string;
   blocks: Block[];
   footer?: Footer;
-  /** Personal data inside: send only to the person who asked (ephemeral / private chat). */
-  private: boolean;
+  /**
+   * Holds personal data the person put in their message (a score in a question): the core sends it
+   * to them alone, as for a command with the private-only precondition. It can only narrow who sees
+   * a reply, never widen it; commands that always work with personal data use the precondition.
+   */
+  personal?: true;
   /** Machine-readable result for `--json` and tests; never rendered as text. */
   data: Record<string, unknown>;
 }
@@ -54,7 +58,10 @@ export function isWebUrl(text: string): boolean {
   }
 }
 
-/** Builds a reply; `private` defaults to false and `data` to `{}`. */
+/**
+ * Builds a reply; `data` defaults to `{}`. Who may see it is not the reply's to say: the core
+ * derives it from the command's preconditions (src/core/preconditions.ts).
+ */
 export function reply(parts: Partial<Reply> & { blocks: Block[] }): Reply {
-  return { private: false, data: {}, ...parts };
+  return { data: {}, ...parts };
 }

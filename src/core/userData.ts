@@ -1,5 +1,6 @@
+import type { z } from "zod";
 import type { ChatRecord, Data, Profile, Subscription, UserRecord } from "./records.ts";
-import { userRecordSchema } from "./records.ts";
+import { chatRecordSchema, subscriptionSchema, userRecordSchema } from "./records.ts";
 
 /**
  * Everything Stepwise keeps about one person, in one place: what /mydata shows and /forget deletes.
@@ -20,36 +21,49 @@ export function recordFor(data: Data, userId: string, now: Date): UserRecord {
   return record;
 }
 
-/** The keys of the user's own nudge subscriptions (private chats; group nudges belong to the group). */
-const ownSubscriptions = (data: Readonly<Data>, userId: string): string[] =>
-  Object.keys(data.subscriptions).filter((key) => data.subscriptions[key]?.owner === userId);
+/** The entries of a collection that belong to the user (their own nudges, their private chats). */
+function ownedBy<T extends { owner?: string | undefined }>(
+  collection: Readonly<Record<string, T>>,
+  userId: string,
+  schema: z.ZodType<T>,
+): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(collection)
+      .filter(([, item]) => item.owner === userId)
+      .map(([key, item]) => [key, schema.parse(item)]),
+  );
+}
 
-/** All stored data about the user, as /mydata returns it. */
+/**
+ * All stored data about the user, as /mydata returns it: read through the schemas, so the fields
+ * come in the same order whether the data was just written or loaded from disk.
+ */
 export function personalData(
   data: Readonly<Data>,
   userId: string,
 ): {
   user_id: string;
   record: UserRecord | null;
+  /** Nudges in the person's private chats (group nudges belong to the group). */
   nudges: Record<string, Subscription>;
-  /** Delivery state of the person's private chat (Telegram private chat ids are user ids). */
-  chat: ChatRecord | null;
+  /** The person's private chats the bot cannot reach, and why. */
+  chats: Record<string, ChatRecord>;
 } {
-  const nudges = Object.fromEntries(
-    ownSubscriptions(data, userId).flatMap((key) => {
-      const sub = data.subscriptions[key];
-      return sub ? [[key, sub]] : [];
-    }),
-  );
-  return { user_id: userId, record: data.users[userId] ?? null, nudges, chat: data.chats[userId] ?? null };
+  return {
+    user_id: userId,
+    record: userId in data.users ? userRecordSchema.parse(data.users[userId]) : null,
+    nudges: ownedBy(data.subscriptions, userId, subscriptionSchema),
+    chats: ownedBy(data.chats, userId, chatRecordSchema),
+  };
 }
 
 /** Deletes all stored data about the user; true when there was any. */
 export function forgetUser(data: Data, userId: string): boolean {
-  const subscriptions = ownSubscriptions(data, userId);
-  const had = userId in data.users || subscriptions.length > 0 || userId in data.chats;
+  const mine = personalData(data, userId);
+  const had =
+    mine.record !== null || Object.keys(mine.nudges).length > 0 || Object.keys(mine.chats).length > 0;
   delete data.users[userId];
-  delete data.chats[userId];
-  for (const key of subscriptions) delete data.subscriptions[key];
+  for (const key of Object.keys(mine.nudges)) delete data.subscriptions[key];
+  for (const key of Object.keys(mine.chats)) delete data.chats[key];
   return had;
 }

@@ -1,6 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { searchConfigSchema } from "../engine/faq/faq.ts";
 import {
@@ -24,8 +23,8 @@ export class KnowledgeError extends Error {
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/;
 
-async function listFiles(dir: string, extension: string): Promise<string[]> {
-  const found = await readdir(dir, { recursive: true, withFileTypes: true });
+function listFiles(dir: string, extension: string): string[] {
+  const found = readdirSync(dir, { recursive: true, withFileTypes: true });
   return found
     .filter((item) => item.isFile() && item.name.endsWith(extension))
     .map((item) => join(item.parentPath, item.name))
@@ -36,21 +35,27 @@ function describe(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(file)"}: ${issue.message}`).join("; ");
 }
 
-/** Reads and checks knowledge/: topics, search vocabulary, dated facts and FAQ entries. */
+/**
+ * Reads and checks knowledge/: topics, search vocabulary, dated facts and FAQ entries. Files are
+ * read synchronously: a few dozen small files at start-up, where a thread-pool round trip per
+ * file costs more than the read.
+ */
 export async function loadKnowledge(root: string): Promise<KnowledgeData> {
   const problems: string[] = [];
-  const readYaml = async (path: string): Promise<unknown> => parseYaml(await readFile(path, "utf8"));
+  // Loaded here, not up front: a start from the build's snapshot (snapshot.ts) never needs it.
+  const { parse: parseYaml } = await import("yaml");
+  const readYaml = (path: string): unknown => parseYaml(readFileSync(path, "utf8"));
 
-  const topics = z.array(topicSchema).safeParse(await readYaml(join(root, "topics.yaml")));
+  const topics = z.array(topicSchema).safeParse(readYaml(join(root, "topics.yaml")));
   if (!topics.success) problems.push(`topics.yaml: ${describe(topics.error)}`);
-  const search = searchConfigSchema.safeParse(await readYaml(join(root, "search.yaml")));
+  const search = searchConfigSchema.safeParse(readYaml(join(root, "search.yaml")));
   if (!search.success) problems.push(`search.yaml: ${describe(search.error)}`);
   const roadmap = roadmapSchema.safeParse(await readYaml(join(root, "roadmap.yaml")));
   if (!roadmap.success) problems.push(`roadmap.yaml: ${describe(roadmap.error)}`);
 
   const facts: Fact[] = [];
-  for (const path of await listFiles(join(root, "reference"), ".yaml")) {
-    const parsed = z.object({ facts: z.array(factSchema) }).safeParse(await readYaml(path));
+  for (const path of listFiles(join(root, "reference"), ".yaml")) {
+    const parsed = z.object({ facts: z.array(factSchema) }).safeParse(readYaml(path));
     if (parsed.success) facts.push(...parsed.data.facts);
     else problems.push(`${relative(root, path)}: ${describe(parsed.error)}`);
   }
@@ -62,9 +67,9 @@ export async function loadKnowledge(root: string): Promise<KnowledgeData> {
   }
 
   const entries: Entry[] = [];
-  for (const path of await listFiles(join(root, "faq"), ".md")) {
+  for (const path of listFiles(join(root, "faq"), ".md")) {
     const file = relative(root, path);
-    const match = FRONT_MATTER.exec(await readFile(path, "utf8"));
+    const match = FRONT_MATTER.exec(readFileSync(path, "utf8"));
     if (!match) {
       problems.push(`${file}: no front matter (the file must start with ---)`);
       continue;

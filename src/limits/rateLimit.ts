@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { RateLimit, RateVerdict } from "../core/ports.ts";
+import { RateLimiterMemory, RateLimiterRes } from "./limiters.ts";
 
 /** Commands a person may send in one window before being asked to slow down. */
 export const COMMANDS_PER_WINDOW = 8;

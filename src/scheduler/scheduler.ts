@@ -1,8 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { Heap } from "heap-js";
-import cron, { type Logger as CronLogger, type ScheduledTask } from "node-cron";
+import type { Logger as CronLogger, ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
-import type { Platform } from "../core/command.ts";
+import { markUnreachable, unreachableReason } from "../core/chats.ts";
 import { DeliveryError } from "../core/errors.ts";
 import type { Clock, Logger, NudgeSchedule, Store } from "../core/ports.ts";
 import type { Subscription } from "../core/records.ts";
@@ -22,15 +22,15 @@ function cronLogger(logger: Logger): CronLogger {
   };
 }
 
-/** Posts a reply to a chat of one platform; throws DeliveryError when it cannot. */
-export type Sender = (chatId: string, reply: Reply) => Promise<void>;
+/** Posts a reply to the chat at an address, whichever adapter owns it; throws DeliveryError when it cannot. */
+export type Sender = (address: string, reply: Reply) => Promise<void>;
 
 export interface SchedulerOptions {
   store: Store;
   knowledge: KnowledgeBase;
   clock: Clock;
   logger: Logger;
-  senders: Partial<Record<Platform, Sender>>;
+  send: Sender;
   /** Back-off between delivery attempts (the defaults suit production; tests shorten them). */
   retry?: { minTimeout: number; maxTimeout: number };
 }
@@ -55,7 +55,9 @@ interface DueEntry {
 export class NudgeScheduler implements NudgeSchedule {
   private readonly heap = new Heap<DueEntry>((a, b) => a.at - b.at);
   private readonly deliveries = new Set<Promise<void>>();
-  private task: ScheduledTask | undefined;
+  private started = false;
+  /** The minute check, once node-cron is loaded (see start). */
+  private cron: Promise<ScheduledTask | undefined> | undefined;
   /** Aborts waiting retries at shutdown; the day stays claimed, so nothing is sent twice later. */
   private readonly stopping = new AbortController();
   /** The processing part of the latest tick; ticks queue behind it so none overlap. */
@@ -67,31 +69,55 @@ export class NudgeScheduler implements NudgeSchedule {
     for (const [key, sub] of Object.entries(options.store.read().subscriptions)) this.index(key, sub);
   }
 
+  /** Due nudges wait in the heap, except ended ones and those of chats that cannot be reached. */
   private index(key: string, sub: Subscription | undefined): void {
-    if (sub && !sub.paused && !sub.ended_on) this.heap.push({ at: Date.parse(sub.next_at), key });
+    if (!sub || sub.ended_on || unreachableReason(this.options.store.read(), key) !== undefined) return;
+    this.heap.push({ at: Date.parse(sub.next_at), key });
   }
 
   changed(key: string): void {
     this.index(key, this.options.store.read().subscriptions[key]);
+    if (this.heap.size() > 0) void this.startCron();
   }
 
-  /** Checks every minute (node-cron) and once right away, to catch up after a restart. */
-  start(): void {
+  /**
+   * Checks every minute (node-cron) and once right away, to catch up after a restart. node-cron is
+   * loaded with the first subscription: it reads every tick's time through Intl, which maps about
+   * 6 MB of ICU data into a bot that may never have a nudge to send.
+   */
+  start(): Promise<void> {
+    this.started = true;
+    this.runTick();
+    // Resolves once the minute check is running (at once when there is nothing to schedule yet).
+    return this.heap.size() > 0 ? this.startCron() : Promise.resolve();
+  }
+
+  // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
+  private readonly runTick = () => void this.tick().catch(() => undefined);
+
+  /** Starts the minute check, once; a no-op before start() (tests drive tick() themselves). */
+  private async startCron(): Promise<void> {
+    if (!this.started || this.cron) return;
     const { logger } = this.options;
-    // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
-    const run = () => void this.tick().catch(() => undefined);
-    this.task = cron.schedule("* * * * *", run, { name: "stepwise-nudges", logger: cronLogger(logger) });
-    // Handled here, node-cron does not print its own warning; the next check sends what is due.
-    this.task.on("execution:missed", ({ date }) => {
-      logger.warn({ missed: date.toISOString() }, "the nudge check missed a minute (the process was busy)");
+    this.cron = import("node-cron").then(({ default: cron }) => {
+      if (this.stopping.signal.aborted) return undefined;
+      const task = cron.schedule("* * * * *", this.runTick, {
+        name: "stepwise-nudges",
+        logger: cronLogger(logger),
+      });
+      // Handled here, node-cron does not print its own warning; the next check sends what is due.
+      task.on("execution:missed", ({ date }) => {
+        logger.warn({ missed: date.toISOString() }, "the nudge check missed a minute (the process was busy)");
+      });
+      return task;
     });
-    run();
+    await this.cron;
   }
 
   /** Stops the minute check and waits for deliveries under way. */
   async stop(): Promise<void> {
-    await this.task?.stop();
     this.stopping.abort();
+    await (await this.cron)?.destroy();
     await this.processing;
     await Promise.allSettled([...this.deliveries]);
   }
@@ -128,8 +154,11 @@ export class NudgeScheduler implements NudgeSchedule {
     const due = new Map<string, Subscription>();
     for (let top = this.heap.peek(); top && top.at <= now.getTime(); top = this.heap.peek()) {
       this.heap.pop();
-      const sub = this.options.store.read().subscriptions[top.key];
-      if (sub && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
+      const data = this.options.store.read();
+      const sub = data.subscriptions[top.key];
+      // A chat found unreachable since is re-indexed when it can be reached again (changed()).
+      const reachable = unreachableReason(data, top.key) === undefined;
+      if (sub && reachable && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
     }
     return [...due];
   }
@@ -182,19 +211,12 @@ export class NudgeScheduler implements NudgeSchedule {
     windowEnd: number,
     report: TickReport,
   ) {
-    const { senders, clock, logger, store, retry } = this.options;
-    const send = senders[sub.platform];
+    const { send, clock, logger, retry } = this.options;
     try {
-      if (!send)
-        throw new DeliveryError(
-          `no ${sub.platform} adapter running`,
-          false,
-          `${sub.platform} is not connected`,
-        );
       await pRetry(
         async () => {
           try {
-            await send(sub.chat_id, message);
+            await send(key, message);
           } catch (error) {
             if (error instanceof DeliveryError && error.permanent) throw new AbortError(error);
             throw error;
@@ -216,11 +238,7 @@ export class NudgeScheduler implements NudgeSchedule {
       report.failed++;
       const cause = error instanceof AbortError ? error.originalError : error;
       if (cause instanceof DeliveryError && cause.permanent) {
-        const since = clock.now().toISOString();
-        await store.update((data) => {
-          const current = data.subscriptions[key];
-          if (current) data.subscriptions[key] = { ...current, paused: { reason: cause.reason, since } };
-        });
+        await markUnreachable(this.options, key, cause.reason, sub.owner);
         logger.warn({ key, reason: cause.reason }, "nudges paused: the chat cannot be reached");
       } else {
         logger.error({ key, err: cause }, "nudge not delivered within its window");

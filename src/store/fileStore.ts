@@ -9,6 +9,7 @@ import { DiskFullError, fileProblem, isDiskFull, StoreError } from "./errors.ts"
 import { codeOf, type FileSystem, nodeFileSystem } from "./fileSystem.ts";
 import { FIELDS, Journal, type JournalLine, replay } from "./journal.ts";
 import { acquireLock, type Lock, type LockTiming } from "./lock.ts";
+import { migrate } from "./migrate.ts";
 
 export interface FileStoreOptions {
   logger?: Logger;
@@ -172,9 +173,11 @@ export class FileStore implements Store {
       });
       journal = opened.journal;
       replay(raw, opened.records);
+      // A file from an older Stepwise is brought up to this version, checked, and written back at once.
+      const migratedFrom = migrate(raw);
       const data = checkData(path, raw);
       const store = new FileStore(path, db, adapter, journal, lock, options, data);
-      if (opened.records.length > 0) await store.compact();
+      if (opened.records.length > 0 || migratedFrom !== undefined) await store.compact();
       return store;
     } catch (error) {
       await journal?.close();

@@ -24,10 +24,15 @@ const unwrap = (schema: z.ZodType): z.ZodType =>
 
 /** The stored top-level fields, and those among them that are collections keyed by id. */
 export const FIELDS = Object.keys(shape) as [string, ...string[]];
-const COLLECTIONS = FIELDS.filter((field) => unwrap(shape[field] as z.ZodType) instanceof z.ZodRecord) as [
-  string,
-  ...string[],
-];
+/**
+ * Collections an older data version wrote, which a journal left by it may still hold; the
+ * migration on load turns them into today's fields (`meta`: version 1's bookkeeping).
+ */
+const LEGACY_COLLECTIONS = ["meta"];
+const COLLECTIONS = [
+  ...FIELDS.filter((field) => unwrap(shape[field] as z.ZodType) instanceof z.ZodRecord),
+  ...LEGACY_COLLECTIONS,
+] as [string, ...string[]];
 
 /** Keys that, assigned on a plain object, reach every object's prototype. */
 export const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

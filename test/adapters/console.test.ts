@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.ts";
-import { runConsole } from "../../src/adapters/console/index.ts";
+import { commands, plainTextCommand } from "../../commands/index.ts";
+import { createConsoleAdapter } from "../../src/adapters/console/index.ts";
+import { createCore } from "../../src/core/handle.ts";
 import { testContext } from "../helpers.ts";
 
 const exec = promisify(execFile);
@@ -19,9 +20,12 @@ async function chat(lines: string[], json: boolean, interactive = false): Promis
   output.on("data", (chunk: Buffer) => {
     text += chunk.toString();
   });
-  const done = runConsole({ input, output, json, interactive, services, commands });
+  const core = createCore(services, commands, { plainText: plainTextCommand });
+  const adapter = createConsoleAdapter({ input, output, json, interactive, core });
+  await adapter.start();
   input.end(`${lines.join("\n")}\n`);
-  await done;
+  await adapter.ended;
+  await adapter.stop();
   return text;
 }
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
-import { runText } from "../../src/core/dispatch.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 describe("/ask", async () => {
   const ctx = await testContext();
   const ask = async (question: string) => {
-    const outcome = await runText(`/ask ${question}`, ctx);
-    if (!outcome?.ok) throw new Error(`/ask failed: ${JSON.stringify(outcome)}`);
+    const outcome = await runLine(`/ask ${question}`, ctx);
+    if (!outcome.ok) throw new Error(`/ask failed: ${JSON.stringify(outcome)}`);
     return outcome.reply;
   };
 

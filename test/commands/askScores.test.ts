@@ -1,21 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
-import { runText } from "../../src/core/dispatch.ts";
 import { bandOf } from "../../src/engine/scores/scoreCheck.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 describe("/ask with a score in the question", async () => {
   const ask = async (question: string, setup?: string) => {
     const ctx = await testContext();
-    if (setup) await runText(setup, ctx);
-    const outcome = await runText(`/ask ${question}`, ctx);
+    if (setup) await runLine(setup, ctx);
+    const outcome = await runLine(`/ask ${question}`, ctx);
     if (!outcome?.ok) throw new Error(`/ask failed: ${JSON.stringify(outcome)}`);
     return outcome.reply;
   };
 
   it("GIVEN 'can i match IM with a 232 on ck' THEN it is well below the mean, said in words, privately, with the matched-IMG means", async () => {
     const reply = await ask("can i match IM with a 232 on ck");
-    expect(reply.private).toBe(true);
+    expect(reply.personal).toBe(true);
     expect(reply.data.score_check).toMatchObject({
       exam: "step2ck",
       score: 232,

@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runText } from "../../src/core/dispatch.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 async function run(line: string, caller: Partial<Awaited<ReturnType<typeof testContext>>["caller"]> = {}) {
   const ctx = await testContext();
-  const outcome = await runText(line, { ...ctx, caller: { ...ctx.caller, ...caller } });
-  if (!outcome) throw new Error("not a command");
+  const outcome = await runLine(line, { ...ctx, caller: { ...ctx.caller, ...caller } });
   return { outcome, store: ctx.services.store };
 }
 
@@ -32,7 +30,7 @@ describe("/nudge", () => {
   });
 
   it("GIVEN a group member who does not manage the group THEN start and stop are refused", async () => {
-    const member = { chatKind: "group" as const, chatId: "-100", canManage: async () => false };
+    const member = { chatKind: "group" as const, address: "test:-100", canManage: async () => false };
     const { outcome, store } = await run("/nudge start time:07:30 timezone:UTC", member);
     expect(String(outcome.reply.data.error)).toMatch(/Only people who manage this group/);
     expect(store.read().subscriptions).toEqual({});
@@ -49,25 +47,25 @@ describe("/nudge", () => {
 describe("nudges and personal data", () => {
   it("GIVEN a private nudge and a group nudge THEN /mydata shows the private one and /forget deletes only it", async () => {
     const ctx = await testContext();
-    const me = { ...ctx.caller, platform: "telegram" as const, userId: "telegram:5", chatId: "telegram:5" };
-    const group = { ...me, chatId: "telegram:-100", chatKind: "group" as const, canManage: async () => true };
-    await runText("/nudge start time:07:30 timezone:UTC", { ...ctx, caller: me });
-    await runText("/nudge start time:09:00 timezone:UTC", { ...ctx, caller: group });
-    const mine = await runText("/mydata", { ...ctx, caller: me });
-    expect(Object.keys(mine?.reply.data.nudges as object)).toEqual(["telegram:5"]);
-    expect(mine?.reply.private).toBe(true);
-    await runText("/forget confirm:yes", { ...ctx, caller: me });
-    expect(Object.keys(ctx.services.store.read().subscriptions)).toEqual(["telegram:-100"]);
-    expect(ctx.services.store.read().subscriptions["telegram:-100"]?.owner).toBeUndefined();
+    const me = { ...ctx.caller, userId: "chat:5", address: "chat:5" };
+    const group = { ...me, address: "chat:-100", chatKind: "group" as const, canManage: async () => true };
+    await runLine("/nudge start time:07:30 timezone:UTC", { ...ctx, caller: me });
+    await runLine("/nudge start time:09:00 timezone:UTC", { ...ctx, caller: group });
+    const mine = await runLine("/mydata", { ...ctx, caller: me });
+    expect(Object.keys(mine.reply.data.nudges as object)).toEqual(["chat:5"]);
+    expect(mine.to).toBe("sender");
+    await runLine("/forget confirm:yes", { ...ctx, caller: me });
+    expect(Object.keys(ctx.services.store.read().subscriptions)).toEqual(["chat:-100"]);
+    expect(ctx.services.store.read().subscriptions["chat:-100"]?.owner).toBeUndefined();
   });
 });
 
 describe("nudge content", () => {
   it("GIVEN an exam date THEN the nudge gives the countdown and today's question volume from the plan's phase", async () => {
     const ctx = await testContext();
-    await runText("/nudge start time:07:30 timezone:UTC exam_date:2027-03-01", ctx);
-    const preview = await runText("/nudge preview", ctx);
-    const lines = preview?.reply.blocks.flatMap((b) => (b.kind === "bullets" ? b.items : [])) ?? [];
+    await runLine("/nudge start time:07:30 timezone:UTC exam_date:2027-03-01", ctx);
+    const preview = await runLine("/nudge preview", ctx);
+    const lines = preview.reply.blocks.flatMap((b) => (b.kind === "bullets" ? b.items : []));
     expect(lines).toContain("95 days to the exam.");
     // 2026-11-26 is in the first phase of the plan /plan gives for 2027-03-01: the guide's 40-60 a day.
     expect(

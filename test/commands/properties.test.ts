@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CommandContext, LeafCommand } from "../../src/core/command.ts";
-import { execute, leavesOf, runText } from "../../src/core/dispatch.ts";
+import { leavesOf } from "../../src/core/dispatch.ts";
 import { describeOptions, type OptionMeta } from "../../src/core/options.ts";
 import type { Logger } from "../../src/core/ports.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 const NEW_COMMANDS = ["target", "score", "readiness", "plan", "profile", "mydata", "forget"];
 
@@ -61,7 +61,7 @@ describe("scores and profile commands under any schema-valid input", async () =>
           '/score add exam:step2ck test:"NBME 11" score:230 date:2026-10-01',
           '/score add exam:step1 test:"NBME 30" score:85% date:2026-11-01',
         ]) {
-          await runText(line, ctx);
+          await runLine(line, ctx);
         }
       };
       await fc.assert(
@@ -69,7 +69,14 @@ describe("scores and profile commands under any schema-valid input", async () =>
           fc.pre(leaf.options.safeParse(raw).success);
           const ctx = { ...base, services: { ...base.services, store: new MemoryStore() } };
           await seed(ctx);
-          const outcome = await execute({ leaf, path, raw }, ctx);
+          const [name = "", subcommand] = path.split(" ");
+          const input = {
+            kind: "command" as const,
+            name,
+            ...(subcommand ? { subcommand } : {}),
+            options: raw,
+          };
+          const outcome = await runLine(input, ctx);
           expect(outcome.reply.blocks.length).toBeGreaterThan(0);
           expect(errors, JSON.stringify(raw)).toEqual([]);
         }),
@@ -83,15 +90,15 @@ describe("sample command lines", () => {
   it("GIVEN one fresh memory store THEN every sample line succeeds when run in order", async () => {
     const ctx = await testContext({ store: new MemoryStore() });
     for (const [path, line] of Object.entries(sampleCommands)) {
-      const outcome = await runText(line, ctx);
-      expect(outcome?.ok, `${path}: ${JSON.stringify(outcome?.reply.data)}`).toBe(true);
+      const outcome = await runLine(line, ctx);
+      expect(outcome.ok, `${path}: ${JSON.stringify(outcome.reply.data)}`).toBe(true);
     }
   });
 
   it("GIVEN an empty store each THEN every sample line but the removal succeeds on its own", async () => {
     for (const [path, line] of Object.entries(sampleCommands)) {
-      const outcome = await runText(line, await testContext({ store: new MemoryStore() }));
-      expect(outcome?.ok, path).toBe(path !== "score remove");
+      const outcome = await runLine(line, await testContext({ store: new MemoryStore() }));
+      expect(outcome.ok, path).toBe(path !== "score remove");
     }
   });
 });

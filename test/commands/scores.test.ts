@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
 import type { CommandContext } from "../../src/core/command.ts";
-import { leavesOf, runText } from "../../src/core/dispatch.ts";
+import { leavesOf } from "../../src/core/dispatch.ts";
+import { repliesPrivately } from "../../src/core/preconditions.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
-import { fixedClock, testCaller, testContext } from "../helpers.ts";
+import { fixedClock, runLine, testCaller, testContext } from "../helpers.ts";
 
 const PERSONAL = ["target", "score", "readiness", "plan", "profile", "mydata", "forget"];
 
 async function session(ctx?: CommandContext) {
   const context = ctx ?? (await testContext());
   const run = async (line: string) => {
-    const outcome = await runText(line, context);
-    if (!outcome) throw new Error(`not a command: ${line}`);
+    const outcome = await runLine(line, context);
     // biome-ignore lint/suspicious/noExplicitAny: reply data is JSON whose shape each test asserts on
     const data = outcome.reply.data as Record<string, any>;
     return { ...outcome, text: renderPlain(outcome.reply), data };
@@ -20,11 +20,11 @@ async function session(ctx?: CommandContext) {
 }
 
 describe("personal commands", () => {
-  it("GIVEN the registry THEN every scores/profile command is marked personal", async () => {
+  it("GIVEN the registry THEN every scores/profile command has the private-only precondition", async () => {
     const { ctx } = await session();
     const leaves = leavesOf(ctx.commands).filter(({ path }) => PERSONAL.includes(path.split(" ")[0] ?? ""));
     expect(leaves.length).toBe(10);
-    for (const { path, leaf } of leaves) expect(leaf.personal, path).toBe(true);
+    for (const { path, leaf } of leaves) expect(repliesPrivately(leaf), path).toBe(true);
   });
 
   it("GIVEN an IMG with a prior Step 1 failure, a 236 practice score and an exam in 5 weeks THEN the advice is the guide's: below target under 6 weeks, consider a new date", async () => {
@@ -33,7 +33,7 @@ describe("personal commands", () => {
     await run('/score add exam:step2ck test:"NBME 12" score:236 date:2026-11-20');
     const readiness = await run("/readiness exam:step2ck");
     expect(readiness.ok).toBe(true);
-    expect(readiness.reply.private).toBe(true);
+    expect(readiness.to).toBe("sender");
     expect(readiness.data.verdict).toBe("not_ready");
     expect(readiness.data.target).toMatchObject({ source: "guide" });
     expect(readiness.data.projected.mid).toBe(236);
@@ -99,7 +99,7 @@ describe("personal commands", () => {
     await me.run("/profile set step1:fail timezone:Asia/Kolkata");
     await me.run('/score add exam:step2ck test:"NBME 12" score:236');
     const mine = await me.run("/mydata");
-    expect(mine.reply.private).toBe(true);
+    expect(mine.to).toBe("sender");
     expect(mine.data.record).toEqual(me.store.read().users[testCaller.userId]);
     expect(
       JSON.parse(
@@ -123,7 +123,7 @@ describe("personal commands", () => {
     expect(late.text).toMatch(/in the past \(today is 2026-11-26\)/);
   });
 
-  it("GIVEN every reply of a personal command THEN it is private", async () => {
+  it("GIVEN every reply of a personal command THEN it goes to the sender alone", async () => {
     const { run } = await session();
     for (const line of [
       "/profile set step1:pass step2ck_date:2027-03-01",
@@ -139,7 +139,7 @@ describe("personal commands", () => {
     ]) {
       const outcome = await run(line);
       expect(outcome.ok, `${line}: ${outcome.text}`).toBe(true);
-      expect(outcome.reply.private, line).toBe(true);
+      expect(outcome.to, line).toBe("sender");
     }
   });
 });
@@ -187,7 +187,7 @@ describe("bad input gets a specific message and changes nothing", async () => {
     const outcome = await run(line);
     expect(outcome.ok).toBe(false);
     expect(outcome.text).toMatch(message);
-    expect(outcome.reply.private).toBe(true);
+    expect(outcome.to).toBe("sender");
     expect(store.read()).toEqual(before);
   });
 

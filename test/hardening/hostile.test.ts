@@ -2,11 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
-import { leavesOf, runText } from "../../src/core/dispatch.ts";
+import { leavesOf } from "../../src/core/dispatch.ts";
 import type { Logger } from "../../src/core/ports.ts";
-import { parseTextCommand } from "../../src/core/textCommand.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
-import { testContext } from "../helpers.ts";
+import { respond, testContext } from "../helpers.ts";
 import { commandLines, hasLoneSurrogate, hostileText, hugeText, linesFor, textsOf } from "./hostileText.ts";
 import { checkEveryPlatform } from "./platformChecks.ts";
 
@@ -14,22 +13,21 @@ const leaves = leavesOf(commands);
 const hugeWord = hugeText.map((text) => text.replace(/\s/g, "") || "x");
 const names = commands.map((spec) => spec.name);
 
-const callers: Caller[] = [
-  { platform: "console", userId: "console:tester", chatId: "console:local", chatKind: "private" },
-  { platform: "telegram", userId: "telegram:42", chatId: "telegram:42", chatKind: "private" },
+/** Who sends the lines, and where: a private chat, a group without ephemeral replies, a group with them. */
+interface Where {
+  caller: Caller;
+  ephemeral: boolean;
+}
+
+const callers: Where[] = [
+  { caller: { userId: "a:tester", address: "a:local", chatKind: "private" }, ephemeral: false },
   {
-    platform: "telegram",
-    userId: "telegram:43",
-    chatId: "telegram:-100",
-    chatKind: "group",
-    canManage: async () => false,
+    caller: { userId: "b:43", address: "b:-100", chatKind: "group", canManage: async () => false },
+    ephemeral: false,
   },
   {
-    platform: "discord",
-    userId: "discord:7",
-    chatId: "discord:99",
-    chatKind: "group",
-    canManage: async () => true,
+    caller: { userId: "c:7", address: "c:99", chatKind: "group", canManage: async () => true },
+    ephemeral: true,
   },
 ];
 
@@ -39,7 +37,7 @@ const { command: anyCommandLine, any: anyLine } = commandLines(commands);
  * Runs lines in order, as one person in one chat over a fresh store, checking each outcome: no
  * throw, no internal error, nothing written on an error, and a reply every platform can show.
  */
-async function runChecked(lines: readonly string[], caller: Caller): Promise<void> {
+async function runChecked(lines: readonly string[], { caller, ephemeral }: Where): Promise<void> {
   const failures: object[] = [];
   const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => failures.push(obj) };
   const store = new MemoryStore();
@@ -50,9 +48,11 @@ async function runChecked(lines: readonly string[], caller: Caller): Promise<voi
   for (const line of lines) {
     typedValid &&= !hasLoneSurrogate(line);
     const before = JSON.stringify(store.read());
-    const outcome = await runText(line, ctx);
-    if (outcome === null) {
-      expect(parseTextCommand(line)).toBeNull();
+    const outcome = await respond(line, ctx, { ephemeral });
+    if (outcome.kind !== "reply") {
+      // Only a blank line is nothing to answer.
+      expect(outcome.kind, line).toBe("ignored");
+      expect(line.trim()).toBe("");
       continue;
     }
     const texts = textsOf(outcome.reply);

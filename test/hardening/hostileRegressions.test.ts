@@ -6,16 +6,13 @@ import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
 import { escapeText, renderReply, splitText } from "../../src/adapters/discord/render.ts";
 import { renderHtml } from "../../src/adapters/telegram/render.ts";
-import { runText } from "../../src/core/dispatch.ts";
 import { paragraph, type Reply, reply } from "../../src/core/reply.ts";
 import { parseTelegramHtml } from "../fakes/telegram/html.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 import { hasLoneSurrogate, textsOf } from "./hostileText.ts";
 
 async function answer(line: string): Promise<Reply> {
-  const outcome = await runText(line, await testContext());
-  if (!outcome) throw new Error(`not a command: ${line}`);
-  return outcome.reply;
+  return (await runLine(line, await testContext())).reply;
 }
 
 const emoji = (count: number) => "😀".repeat(count);

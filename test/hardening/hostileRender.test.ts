@@ -31,7 +31,6 @@ describe("every renderer under replies with hostile text in every part", () => {
           { kind: "bullets", items: [text.slice(0, 5000), field.slice(0, 3000)] },
         ],
         footer: { sources: [{ title: source, url: `https://example.org/${source.slice(0, 100)}` }], note },
-        private: false,
         data: {},
       }));
     fc.assert(

@@ -299,9 +299,8 @@ export const hostileReply: fc.Arbitrary<Reply> = fc
         { sources: fc.array(source, { maxLength: 5 }), note: modelText(20) },
         { requiredKeys: [] },
       ),
-      private: fc.boolean(),
     },
-    { requiredKeys: ["blocks", "private"] },
+    { requiredKeys: ["blocks"] },
   )
   .map((parts) => ({ ...parts, data: {} }));
 

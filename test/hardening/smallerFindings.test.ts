@@ -17,14 +17,13 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runText } from "../../src/core/dispatch.ts";
 import type { Logger } from "../../src/core/ports.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { type FileSystem, nodeFileSystem } from "../../src/store/fileSystem.ts";
 import { MemoryStore } from "../../src/store/memory.ts";
-import { startProgram, testContext, testKnowledge } from "../helpers.ts";
+import { runLine, startProgram, testContext, testKnowledge } from "../helpers.ts";
 
 let dir: string;
 beforeEach(async () => {
@@ -106,7 +105,7 @@ describe("finding 8 (smaller ones): modes and links", () => {
     await chmod(file, 0o640);
     const store = await FileStore.open(file);
     await store.update((data) => {
-      data.meta.a = "b";
+      data.chats.a = { unreachable: { reason: "test", since: "2026-11-28T00:00:00.000Z" } };
     });
     await store.close();
     expect((await stat(file)).mode & 0o777).toBe(0o640);
@@ -116,7 +115,7 @@ describe("finding 8 (smaller ones): modes and links", () => {
     const file = join(dir, "stepwise.json");
     const store = await FileStore.open(file);
     await store.update((data) => {
-      data.meta.a = "b";
+      data.chats.a = { unreachable: { reason: "test", since: "2026-11-28T00:00:00.000Z" } };
     });
     expect((await stat(`${file}.journal`)).mode & 0o777).toBe(0o600);
     expect((await stat(`${file}.lock.1`)).mode & 0o777).toBe(0o600);
@@ -132,12 +131,12 @@ describe("finding 8 (smaller ones): modes and links", () => {
     await symlink(target, link);
     const store = await FileStore.open(link);
     await store.update((data) => {
-      data.meta.through = "link";
+      data.chats.through = { unreachable: { reason: "link", since: "2026-11-28T00:00:00.000Z" } };
     });
     await store.close();
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(target);
-    expect(JSON.parse(await readFile(target, "utf8")).meta).toEqual({ through: "link" });
+    expect(Object.keys(JSON.parse(await readFile(target, "utf8")).chats)).toEqual(["through"]);
   });
 
   it("GIVEN the data file is a link to nothing THEN start-up refuses with what to do", async () => {
@@ -160,7 +159,7 @@ describe("finding 8 (smaller ones): echoed input", () => {
     ["an unknown option name", `/score add ${"b".repeat(60)}:1`, "b".repeat(60)],
     ["an unknown time zone", `/nudge start time:07:00 timezone:${"Z".repeat(64)}`, "Z".repeat(64)],
   ])("GIVEN %s of 1 MB THEN the reply quotes at most 40 characters of it", async (_what, line, typed) => {
-    const outcome = await runText(line, await testContext());
+    const outcome = await runLine(line, await testContext());
     const said = JSON.stringify(outcome);
     expect(outcome?.ok).toBe(false);
     expect(said).not.toContain(typed.slice(0, 41));
@@ -169,7 +168,7 @@ describe("finding 8 (smaller ones): echoed input", () => {
 });
 
 it("GIVEN a number with too many digits to read THEN the error quotes what was typed, not null", async () => {
-  const outcome = await runText(`/target step2ck:${"9".repeat(400)}`, await testContext());
+  const outcome = await runLine(`/target step2ck:${"9".repeat(400)}`, await testContext());
   expect(outcome?.reply.data).toEqual({
     error: `\`step2ck\` must be a whole number from 1 to 300 (you typed "${"9".repeat(40)}…").`,
   });
@@ -202,14 +201,28 @@ describe("finding 8 (smaller ones): node-cron's warning", () => {
     ];
     const knowledge = await testKnowledge();
     vi.useFakeTimers({ now: new Date("2026-11-28T12:00:30Z") });
+    // One nudge (due next week) is what makes the scheduler load node-cron.
+    const store = new MemoryStore();
+    await store.update((data) => {
+      data.subscriptions["console:group"] = {
+        chat_kind: "group",
+        time: "09:00",
+        timezone: "UTC",
+        exam: "step2ck",
+        started_day: "2026-12-05",
+        next_day: "2026-12-05",
+        next_at: "2026-12-05T09:00:00.000Z",
+        shown_tips: [],
+      };
+    });
     const scheduler = new NudgeScheduler({
-      store: new MemoryStore(),
+      store,
       knowledge,
       clock: { now: () => new Date() },
       logger,
-      senders: {},
+      send: async () => undefined,
     });
-    scheduler.start();
+    await scheduler.start();
     // The event loop is blocked from 12:00:30 to 12:05:00: the checks at 12:01-12:04 are missed.
     vi.setSystemTime(new Date("2026-11-28T12:04:30Z"));
     await vi.advanceTimersByTimeAsync(30_000);

@@ -72,8 +72,6 @@ function changeDays(zone: string): string[] {
 function follow(zone: string, time: string, from: string, to: string): { sends: number; problems: string[] } {
   const problems: string[] = [];
   let sub: Subscription = {
-    platform: "telegram",
-    chat_id: "1",
     chat_kind: "group",
     time,
     timezone: zone,

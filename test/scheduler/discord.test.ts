@@ -18,9 +18,7 @@ let bot: NudgeBot;
 
 beforeEach(async () => {
   fake = await FakeDiscord.start();
-  bot = new NudgeBot((services) =>
-    createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands }),
-  );
+  bot = new NudgeBot((core) => createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, core }));
   await bot.start();
 });
 afterEach(async () => {
@@ -97,7 +95,7 @@ describe("Daily nudges on Discord, end to end", () => {
       await slash(START);
       fake.failChannel(channelId, error, 1);
       await tick("2026-06-01T02:00:00Z");
-      const reason = bot.store.read().subscriptions[`discord:${channelId}`]?.paused?.reason ?? "";
+      const reason = bot.store.read().chats[`discord:${channelId}`]?.unreachable.reason ?? "";
       expect(reason).toMatch(/channel|permission|access/);
       // Paused: the next day nothing is tried.
       const tries = fake.requests.length;

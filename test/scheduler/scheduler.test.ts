@@ -1,16 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
-import { runText } from "../../src/core/dispatch.ts";
 import { DeliveryError } from "../../src/core/errors.ts";
 import { noRateLimit, type Store, silentLogger } from "../../src/core/ports.ts";
 import type { Reply } from "../../src/core/reply.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
-import { ManualClock, testKnowledge } from "../helpers.ts";
+import { ManualClock, runLine, testKnowledge } from "../helpers.ts";
 import { tickAt } from "./wiring.ts";
 
 interface Sent {
@@ -47,7 +46,7 @@ async function scheduler(): Promise<NudgeScheduler> {
     knowledge: await testKnowledge(),
     clock,
     logger: silentLogger,
-    senders: { telegram: send, discord: send },
+    send,
     retry: { minTimeout: 5, maxTimeout: 20 },
   });
 }
@@ -55,15 +54,15 @@ async function scheduler(): Promise<NudgeScheduler> {
 /** Runs a /nudge command as a group admin in chat `chatId` at the clock's time. */
 async function command(line: string, chatId: string, nudges: NudgeScheduler) {
   const caller: Caller = {
-    platform: "telegram",
-    userId: "telegram:7",
-    chatId,
+    userId: "chat:7",
+    address: chatId,
     chatKind: "group",
     canManage: async () => true,
   };
   const ctx: CommandContext = {
     caller,
     commands,
+    requestId: "req-1",
     services: {
       knowledge: await testKnowledge(),
       clock,
@@ -73,12 +72,62 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
       limits: noRateLimit,
     },
   };
-  const outcome = await runText(line, ctx);
-  if (!outcome?.ok) throw new Error(`command failed: ${JSON.stringify(outcome?.reply.data)}`);
+  const outcome = await runLine(line, ctx);
+  if (!outcome.ok) throw new Error(`command failed: ${JSON.stringify(outcome.reply.data)}`);
   return outcome.reply;
 }
 
 describe("nudge scheduler", () => {
+  it("GIVEN it is started with a nudge to keep THEN it checks at once, then at the start of every minute, until stopped", async () => {
+    vi.useFakeTimers({
+      now: new Date("2026-06-01T00:00:30.000Z"),
+      toFake: ["setTimeout", "clearTimeout", "Date"],
+    });
+    try {
+      clock = new ManualClock("2026-06-01T00:00:30Z");
+      const nudges = await scheduler();
+      // A nudge to keep: the minute check (node-cron) is loaded with the first one.
+      await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
+      const ticks = vi.spyOn(nudges, "tick");
+      await nudges.start();
+      expect(ticks).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(ticks).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(ticks).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+      await nudges.stop();
+      await vi.advanceTimersByTimeAsync(180_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("GIVEN no nudges at start THEN there is no minute check until the first one is set up", async () => {
+    vi.useFakeTimers({
+      now: new Date("2026-06-01T00:00:30.000Z"),
+      toFake: ["setTimeout", "clearTimeout", "Date"],
+    });
+    try {
+      clock = new ManualClock("2026-06-01T00:00:30Z");
+      const nudges = await scheduler();
+      const ticks = vi.spyOn(nudges, "tick");
+      await nudges.start();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(ticks).toHaveBeenCalledTimes(1);
+      await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
+      await vi.waitFor(async () => {
+        await vi.advanceTimersByTimeAsync(60_000);
+        expect(ticks.mock.calls.length).toBeGreaterThan(1);
+      });
+      await nudges.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("GIVEN groups in three time zones THEN each gets its nudge at its own local time", async () => {
     clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
@@ -188,13 +237,18 @@ describe("nudge scheduler", () => {
     expect(sent.map((s) => s.at)).toEqual(["2026-06-05T03:00:00.000Z"]);
   });
 
-  it("GIVEN the bot was removed from the chat THEN the subscription pauses with the reason until /nudge start", async () => {
+  it("GIVEN the bot was removed from the chat THEN the chat is recorded unreachable, once, and the nudge waits until /nudge start", async () => {
     clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
     failWith = () => new DeliveryError("403: bot was kicked", true, "the bot was removed from this group");
     await tickAt(nudges, clock, "2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z");
     expect(sent).toEqual([]);
+    expect(store.read().chats).toEqual({
+      "-1": {
+        unreachable: { reason: "the bot was removed from this group", since: "2026-06-01T02:00:00.000Z" },
+      },
+    });
     const status = await command("/nudge status", "-1", nudges);
     expect(status.data.paused).toBe("the bot was removed from this group");
     failWith = undefined;

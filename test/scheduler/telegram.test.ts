@@ -1,6 +1,5 @@
 import type { Chat, User } from "grammy/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.ts";
 import { createTelegramAdapter } from "../../src/adapters/telegram/index.ts";
 import {
   type ApiFailure,
@@ -22,9 +21,7 @@ let bot: NudgeBot;
 beforeEach(async () => {
   fake = new FakeTelegram({ maxPollMs: 100 });
   await fake.start();
-  bot = new NudgeBot((services) =>
-    createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, services, commands }),
-  );
+  bot = new NudgeBot((core) => createTelegramAdapter({ token: fake.token, apiRoot: fake.apiRoot, core }));
   await bot.start();
 });
 afterEach(async () => {
@@ -127,24 +124,21 @@ describe("Daily nudges on Telegram, end to end", () => {
       },
     ],
   ])(
-    "GIVEN %s THEN the nudge pauses with the reason in /nudge status until /nudge start",
+    "GIVEN %s THEN the chat is recorded unreachable and nothing is tried until the bot hears from it again",
     async (_case, failure) => {
       const { group, admin } = await subscribedGroup();
       fake.failNext("sendMessage", failure);
       await tick("2026-06-01T02:00:00Z");
       const reason = failure.description.replace(/^(Forbidden|Bad Request): /, "");
-      expect(bot.store.read().subscriptions[`telegram:${group.id}`]?.paused?.reason).toContain(reason);
+      expect(bot.store.read().chats[`telegram:${group.id}`]?.unreachable.reason).toContain(reason);
       // Paused: the next day sends nothing, and nothing is tried.
       const tries = fake.callsOf("sendMessage").length;
       await tick("2026-06-02T02:00:00Z");
       expect(fake.callsOf("sendMessage")).toHaveLength(tries);
 
-      // The bot is back in the group (it hears from it again): status shows why, start resumes.
-      const status = await say(admin, group, "/nudge status");
-      expect(status).toContain("Paused since 2026-06-01");
-      expect(status).toContain(reason);
-      expect(await say(admin, group, START)).toContain("Daily study nudge set");
+      // The bot is back in the group (it hears from it again): the record goes and the nudge resumes.
       expect(await say(admin, group, "/nudge status")).toContain("Active.");
+      expect(bot.store.read().chats).toEqual({});
       await tick("2026-06-03T02:00:00Z");
       expect(nudgesIn(group)).toHaveLength(1);
     },

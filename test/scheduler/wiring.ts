@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Services } from "../../src/core/command.ts";
-import { noRateLimit, type PlatformAdapter, type Store, silentLogger } from "../../src/core/ports.ts";
-import { NudgeScheduler, type SchedulerOptions } from "../../src/scheduler/scheduler.ts";
+import { commands, plainTextCommand } from "../../commands/index.ts";
+import { senderFor } from "../../src/adapters/index.ts";
+import { type Core, createCore } from "../../src/core/handle.ts";
+import { type Adapter, noRateLimit, type Store, silentLogger } from "../../src/core/ports.ts";
+import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { ManualClock, testKnowledge } from "../helpers.ts";
 
@@ -23,9 +25,9 @@ export async function tickAt(scheduler: NudgeScheduler, clock: ManualClock, ...i
 export class NudgeBot {
   readonly clock = new ManualClock("2026-06-01T00:00:00Z");
   private dir = "";
-  private current: { store: Store; scheduler: NudgeScheduler; adapter: PlatformAdapter } | undefined;
+  private current: { store: Store; scheduler: NudgeScheduler; adapter: Adapter } | undefined;
 
-  constructor(private readonly createAdapter: (services: Services) => PlatformAdapter) {}
+  constructor(private readonly createAdapter: (core: Core) => Adapter) {}
 
   private get running() {
     if (!this.current) throw new Error("the nudge bot is not running");
@@ -45,13 +47,13 @@ export class NudgeBot {
     const store = await FileStore.open(join(this.dir, "stepwise.json"));
     const knowledge = await testKnowledge();
     const { clock } = this;
-    const senders: SchedulerOptions["senders"] = {};
+    const started: Adapter[] = [];
     const scheduler = new NudgeScheduler({
       store,
       knowledge,
       clock,
       logger: silentLogger,
-      senders,
+      send: senderFor(started),
       // Back-off in milliseconds: the tests retry without waiting real minutes.
       retry: { minTimeout: 5, maxTimeout: 20 },
     });
@@ -63,9 +65,9 @@ export class NudgeBot {
       nudges: scheduler,
       limits: noRateLimit,
     };
-    const adapter = this.createAdapter(services);
+    const adapter = this.createAdapter(createCore(services, commands, { plainText: plainTextCommand }));
     await adapter.start();
-    senders[adapter.platform] = (chatId, reply) => adapter.send(chatId, reply);
+    started.push(adapter);
     this.current = { store, scheduler, adapter };
   }
 

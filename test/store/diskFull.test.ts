@@ -9,12 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runText } from "../../src/core/dispatch.ts";
 import { DiskFullError, StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 import { FullDisk } from "../fixtures/fullDisk.ts";
 import { scoredUser } from "../fixtures/users.ts";
-import { testContext } from "../helpers.ts";
+import { runLine, testContext } from "../helpers.ts";
 
 const _exec = promisify(execFile);
 const NOW = "2026-11-28T12:00:00.000Z";
@@ -194,13 +193,13 @@ describe("finding 1 (disk full)", () => {
     const store = await FileStore.open(join(dir, "stepwise.json"), { fs: disk.fs });
     const ctx = await testContext({ store });
     disk.fill();
-    const add = await runText('/score add exam:step2ck test:"NBME 13" score:241', ctx);
+    const add = await runLine('/score add exam:step2ck test:"NBME 13" score:241', ctx);
     expect(add?.ok).toBe(false);
     expect(add?.reply.data).toEqual({
       error: "Could not save: the server's disk is full, nothing was changed. Please try again later.",
     });
     disk.free();
-    const list = await runText("/score list", ctx);
+    const list = await runLine("/score list", ctx);
     expect(JSON.stringify(list?.reply)).not.toContain("NBME 13");
     await store.close();
   });

@@ -47,6 +47,8 @@ async function startBot(data: string) {
     config: loadConfig({ STEPWISE_DATA: data }),
     logger: silentLogger,
     knowledgeDir: KNOWLEDGE_DIR,
+    // No snapshot: the files themselves are read, as a start before any build would.
+    knowledgeSnapshot: join(dir, "no-snapshot.json"),
     console: { input, output, json: true, interactive: false },
   });
   /** Types one line and waits for its answer. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { UserRecord } from "../../src/core/records.ts";
+import { DATA_VERSION, type UserRecord } from "../../src/core/records.ts";
 import { StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/fileStore.ts";
 
@@ -164,7 +164,7 @@ describe("file store", () => {
     const dead = await exec("node", ["-e", "process.stdout.write(String(process.pid))"]);
     await writeFile(`${file}.lock`, `${dead.stdout}\n`);
     const store = await FileStore.open(file);
-    expect(store.read().version).toBe(1);
+    expect(store.read().version).toBe(DATA_VERSION);
     await store.close();
   });
 });

@@ -173,13 +173,13 @@ describe("finding 6 (locks)", () => {
     const store = await FileStore.open(path, { lock: FAST });
     await writeFile(`${path}.lock.2`, `4321\nnew-container\ntoken\n`);
     const write = store.update((data) => {
-      data.meta.x = "y";
+      data.chats.x = { unreachable: { reason: "test", since: "2026-11-28T00:00:00.000Z" } };
     });
     await expect(write).rejects.toBeInstanceOf(StoreError);
     await expect(write).rejects.toThrow(
       /Another Stepwise process took over the data file .* stop it and keep one running/,
     );
-    expect(store.read().meta.x).toBeUndefined();
+    expect(store.read().chats.x).toBeUndefined();
     await store.close();
     expect((await readdir(dir)).filter((name) => name.includes(".lock"))).toEqual(["stepwise.json.lock.2"]);
   });

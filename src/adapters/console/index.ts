@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Caller, CommandContext, CommandSpec, Services } from "../../core/command.ts";
-import { errorReply, type Outcome, runText } from "../../core/dispatch.ts";
+import type { Caller } from "../../core/command.ts";
+import type { Core, Response } from "../../core/handle.ts";
+import type { Adapter } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
-import { clip } from "../../core/text.ts";
 import { renderPlain } from "./render.ts";
 
 export interface ConsoleOptions {
@@ -14,13 +15,13 @@ export interface ConsoleOptions {
   json: boolean;
   /** A person at a terminal: greet and prompt. Otherwise read one command per line and answer each. */
   interactive: boolean;
-  services: Services;
-  commands: readonly CommandSpec[];
-  /** Aborted at shutdown: the line being answered finishes, nothing after it is read. */
-  signal?: AbortSignal;
+  core: Core;
 }
 
-/** The caller at this terminal: one local user, always in a private chat. */
+/** The console's one chat; everything typed here is a private chat with the bot. */
+export const CONSOLE_ADDRESS = "console:local";
+
+/** The person at this terminal: one local user, always in a private chat. */
 export function consoleCaller(): Caller {
   let name = "local";
   try {
@@ -28,70 +29,79 @@ export function consoleCaller(): Caller {
   } catch {
     // Some containers have no passwd entry; one local user is all the console needs.
   }
-  return {
-    platform: "console",
-    userId: `console:${name}`,
-    displayName: name,
-    chatId: "console:local",
-    chatKind: "private",
-  };
+  return { userId: `console:${name}`, displayName: name, address: CONSOLE_ADDRESS, chatKind: "private" };
 }
 
-/** Prints scheduled nudges for the console's own subscription, in the same format as replies. */
-export function consoleSender(output: Writable, json: boolean) {
-  return async (_chatId: string, message: Reply): Promise<void> => {
-    const text = renderPlain(message);
-    output.write(
-      json
-        ? `${JSON.stringify({ ok: true, command: "nudge", text, data: message.data })}\n`
-        : `\n${text}\n\n`,
-    );
-  };
-}
-
-/** Runs the console chat until the input ends. Lines are answered one at a time, in order. */
-export async function runConsole(options: ConsoleOptions): Promise<void> {
-  const { input, output, json, interactive, services, commands, signal } = options;
-  const ctx: CommandContext = { caller: consoleCaller(), services, commands };
-  const rl = createInterface({
-    input,
-    ...(interactive ? { output, terminal: true } : {}),
-    crlfDelay: Infinity,
-  });
+/**
+ * The console chat as an adapter like the others: each line is an event for the core, each
+ * response is printed (text, or one JSON object per line), and nudges for its chat are printed too.
+ */
+export function createConsoleAdapter(options: ConsoleOptions): Adapter {
+  const { input, output, json, interactive, core } = options;
+  const caller = consoleCaller();
   const write = (text: string) => output.write(`${text}\n`);
-  signal?.addEventListener("abort", () => rl.close(), { once: true });
-  // Ctrl+C at the prompt ends the chat (readline would otherwise only pause).
-  rl.on("SIGINT", () => rl.close());
-  if (interactive && !json) {
-    write("Stepwise: USMLE strategy for IMGs. Ask a question, or type /help. /quit leaves.\n");
-    rl.setPrompt("you> ");
-    rl.prompt();
-  }
-  for await (const raw of rl) {
-    const line = raw.trim();
-    if (line === "/quit" || line === "/exit") break;
-    if (line !== "") {
-      // Plain text is a question: people at a terminal rarely type /ask first.
-      const outcome = (await runText(line.startsWith("/") ? line : `/ask ${line}`, ctx)) ?? notACommand(line);
-      const text = renderPlain(outcome.reply);
-      write(
-        json
-          ? JSON.stringify({ ok: outcome.ok, command: outcome.command, text, data: outcome.reply.data })
-          : `${text}\n`,
-      );
-    }
-    if (interactive && !json) rl.prompt();
-  }
-  rl.close();
-}
+  const print = (command: string, ok: boolean, reply: Reply, leading = "") => {
+    const text = renderPlain(reply);
+    write(json ? JSON.stringify({ ok, command, text, data: reply.data }) : `${leading}${text}\n`);
+  };
+  let rl: Interface | undefined;
+  let finish: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  let reading: Promise<void> = Promise.resolve();
 
-function notACommand(line: string): Outcome {
-  const shown = clip(line, 31);
+  async function answer(line: string): Promise<void> {
+    const response: Response = await core.handle({
+      via: "console",
+      requestId: randomUUID().slice(0, 8),
+      caller,
+      input: { kind: "text", text: line },
+      addressed: true,
+    });
+    if (response.kind === "reply") print(response.command, response.ok, response.reply);
+  }
+
+  async function read(lines: Interface): Promise<void> {
+    for await (const raw of lines) {
+      const line = raw.trim();
+      if (line === "/quit" || line === "/exit") break;
+      if (line !== "") await answer(line);
+      if (interactive && !json) lines.prompt();
+    }
+    lines.close();
+  }
+
   return {
-    ok: false,
-    command: "",
-    reply: errorReply(
-      `"${shown}" is not a command: write a slash and a command name, e.g. /help or /ask <question>.`,
-    ),
+    name: "console",
+    owns: (address) => address.startsWith("console:"),
+    ended,
+
+    async start() {
+      const lines = createInterface({
+        input,
+        ...(interactive ? { output, terminal: true } : {}),
+        crlfDelay: Infinity,
+      });
+      rl = lines;
+      // Ctrl+C at the prompt ends the chat (readline would otherwise only pause).
+      lines.on("SIGINT", () => lines.close());
+      if (interactive && !json) {
+        write("Stepwise: USMLE strategy for IMGs. Ask a question, or type /help. /quit leaves.\n");
+        lines.setPrompt("you> ");
+        lines.prompt();
+      }
+      reading = read(lines).finally(finish);
+    },
+
+    /** The line being answered finishes; nothing after it is read. */
+    async stop() {
+      rl?.close();
+      await reading;
+    },
+
+    async send(_address, reply) {
+      print("nudge", true, reply, "\n");
+    },
   };
 }

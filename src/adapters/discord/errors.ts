@@ -30,7 +30,7 @@ export function deliveryError(error: unknown, channelId: string): DeliveryError 
 const PORTAL = "https://discord.com/developers/applications";
 
 /** Start-up errors the operator can fix, as a ConfigError saying how; anything else as it is. */
-export function startError(error: unknown, guildId: string | undefined): unknown {
+export function startError(error: unknown, guildId?: string): unknown {
   const tokenRejected =
     (error instanceof DiscordAPIError && error.status === 401) ||
     (error instanceof Error && "code" in error && error.code === DiscordjsErrorCodes.TokenInvalid);

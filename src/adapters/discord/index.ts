@@ -10,12 +10,14 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from "discord.js";
-import type { CommandSpec, Services } from "../../core/command.ts";
-import type { PlatformAdapter } from "../../core/ports.ts";
+import { internalErrorReply } from "../../core/dispatch.ts";
+import { DeliveryError } from "../../core/errors.ts";
+import type { Core } from "../../core/handle.ts";
+import type { Adapter } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
+import { channelIdOf } from "./address.ts";
 import { deliveryError, startError } from "./errors.ts";
 import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
-import { syncCommands } from "./register.ts";
 import { renderReply } from "./render.ts";
 
 export interface DiscordAdapterOptions {
@@ -23,19 +25,20 @@ export interface DiscordAdapterOptions {
   token: string;
   /** REST base without the version, e.g. a proxy; Discord's own by default. */
   apiUrl?: string | undefined;
-  /** Register commands to this server only (instant during set-up) instead of globally. */
-  guildId?: string | undefined;
-  services: Services;
-  commands: readonly CommandSpec[];
+  core: Core;
   /** How long a command may run before its reply is deferred; Discord waits 3 s for the first answer. */
   deferAfterMs?: number;
 }
 
 const STOPPING_MESSAGE = "Stepwise is restarting. Please try again in a minute.";
 
-/** The Discord adapter: slash commands in servers and DMs through discord.js. */
-export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAdapter {
-  const { token, apiUrl, guildId, services, commands, deferAfterMs = 1500 } = options;
+/**
+ * The Discord adapter: slash commands in servers and DMs through discord.js. It never registers
+ * the commands (`npm run register` does, see registerCli.ts).
+ */
+export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
+  const { token, apiUrl, core, deferAfterMs = 1500 } = options;
+  const { services } = core;
   const { logger } = services;
   const client = new Client({
     // Slash commands need no privileged intents; Guilds keeps servers and channels known.
@@ -65,7 +68,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
       if (interaction.isAutocomplete()) {
         await handleAutocomplete(interaction, services);
       } else if (interaction.isChatInputCommand()) {
-        if (!stopping) await handleChatInput(interaction, { services, commands, deferAfterMs });
+        if (!stopping) await handleChatInput(interaction, { core, deferAfterMs });
         else
           await interaction.reply({
             content: STOPPING_MESSAGE,
@@ -76,9 +79,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
     } catch (error) {
       logger.error({ err: error, interactionId: interaction.id }, "discord interaction failed");
       if (!interaction.isChatInputCommand()) return;
-      const content = `Something went wrong on our side (reference ${interaction.id}). Please try again; if it keeps happening, report the reference.`;
+      const [message] = renderReply(internalErrorReply(interaction.id));
       const answer: InteractionReplyOptions = {
-        content,
+        ...message,
         flags: MessageFlags.Ephemeral,
         allowedMentions: NO_MENTIONS,
       };
@@ -108,7 +111,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
   );
 
   return {
-    platform: "discord",
+    name: "discord",
+    owns: (address) => channelIdOf(address) !== undefined,
 
     async start() {
       const controller = new AbortController();
@@ -117,13 +121,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
       try {
         await client.login(token);
         await ready;
-        const applicationId = client.application?.id;
-        if (!applicationId) throw new Error("Discord sent no application id in READY");
-        await syncCommands({ rest: client.rest, applicationId, guildId }, commands, services.store, logger);
       } catch (error) {
         controller.abort();
         await client.destroy();
-        throw startError(error, guildId);
+        throw startError(error);
       }
       logger.info({ user: client.user?.tag, servers: client.guilds.cache.size }, "discord adapter ready");
     },
@@ -134,11 +135,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): PlatformAd
       await client.destroy();
     },
 
-    async send(chatId: string, reply: Reply) {
-      // Chats are recorded as "discord:<channel id>"; a bare channel id is accepted too.
+    async send(address: string, reply: Reply) {
+      const channelId = channelIdOf(address);
+      if (channelId === undefined) {
+        throw new DeliveryError(`"${address}" is not a Discord channel`, true, "not a Discord channel");
+      }
       // client.rest queues each channel's posts within its rate-limit bucket and all requests
       // within Discord's global 50 a second (waiting out any 429), so a fan-out needs no throttle here.
-      const channelId = chatId.replace(/^discord:/, "");
       for (const message of renderReply(reply)) {
         const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
         try {

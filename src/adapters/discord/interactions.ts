@@ -9,21 +9,17 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from "discord.js";
-import {
-  type Caller,
-  type CommandContext,
-  type CommandSpec,
-  isGroup,
-  type Services,
-} from "../../core/command.ts";
-import { errorReply, execute, findCommand, type Outcome, type Resolved } from "../../core/dispatch.ts";
+import type { Caller, Services } from "../../core/command.ts";
+import { resolveParsed } from "../../core/dispatch.ts";
+import type { Core, Inbound, Input, Response } from "../../core/handle.ts";
+import { repliesPrivately } from "../../core/preconditions.ts";
 import type { Reply } from "../../core/reply.ts";
+import { channelAddress, userAddress } from "./address.ts";
 import { MAX_SUGGESTIONS, suggesters } from "./autocomplete.ts";
 import { type RenderedMessage, renderReply } from "./render.ts";
 
 export interface InteractionDeps {
-  services: Services;
-  commands: readonly CommandSpec[];
+  core: Core;
   /** How long a command may run before its reply is deferred (Discord waits 3 s for the first answer). */
   deferAfterMs: number;
 }
@@ -48,38 +44,44 @@ const toEditOptions = (message: RenderedMessage): InteractionEditReplyOptions =>
 export function callerOf(interaction: ChatInputCommandInteraction): Caller {
   const { user } = interaction;
   return {
-    platform: "discord",
-    userId: `discord:${user.id}`,
+    userId: userAddress(user.id),
     displayName: user.globalName ?? user.username,
-    chatId: `discord:${interaction.channelId}`,
+    address: channelAddress(interaction.channelId),
     chatKind: interaction.guildId ? "group" : "private",
     canManage: async () => interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false,
   };
 }
 
-/** The registry command an interaction names, with its option values; undefined when unknown. */
-export function resolveInteraction(
-  interaction: ChatInputCommandInteraction,
-  commands: readonly CommandSpec[],
-): Resolved | undefined {
-  const spec = findCommand(commands, interaction.commandName);
-  if (!spec) return undefined;
+/** The slash command as the core's input: its name, subcommand and option values, as Discord parsed them. */
+export function inputOf(interaction: ChatInputCommandInteraction): Input & { kind: "command" } {
   let options: readonly CommandInteractionOption[] = interaction.options.data;
-  let leaf = isGroup(spec) ? undefined : spec;
-  if (isGroup(spec)) {
-    const sub = options.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
-    leaf = spec.subcommands.find((s) => s.name === sub?.name);
-    options = sub?.options ?? [];
-  }
-  if (!leaf) return undefined;
-  const raw = Object.fromEntries(options.map((o) => [o.name, o.value]));
-  return { leaf, path: isGroup(spec) ? `${spec.name} ${leaf.name}` : spec.name, raw };
+  const sub = options.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
+  if (sub) options = sub.options ?? [];
+  return {
+    kind: "command",
+    name: interaction.commandName,
+    ...(sub ? { subcommand: sub.name } : {}),
+    options: Object.fromEntries(options.map((o) => [o.name, o.value])),
+  };
 }
 
+/** The interaction as the core's event: always addressed to the bot, and replies can be ephemeral. */
+export const eventOf = (interaction: ChatInputCommandInteraction): Inbound => ({
+  via: "discord",
+  requestId: interaction.id,
+  caller: callerOf(interaction),
+  input: inputOf(interaction),
+  addressed: true,
+  ephemeral: true,
+});
+
 /** Sends a reply as the interaction's answer: reply or deferred edit first, follow-ups for the rest. */
-export async function respond(interaction: ChatInputCommandInteraction, reply: Reply): Promise<void> {
+export async function respond(
+  interaction: ChatInputCommandInteraction,
+  reply: Reply,
+  ephemeral: boolean,
+): Promise<void> {
   const [first, ...rest] = renderReply(reply);
-  const ephemeral = reply.private;
   if (!first) return;
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(toReplyOptions(first, ephemeral));
@@ -93,50 +95,52 @@ export async function respond(interaction: ChatInputCommandInteraction, reply: R
   for (const message of rest) await interaction.followUp(toReplyOptions(message, ephemeral));
 }
 
-/** Runs a command; if it has not finished within `deferAfterMs`, defers first so Discord keeps waiting. */
-async function runWithDeferral(
+/** Whether the command's answer will be for the caller alone, so a deferral can be private too. */
+function answersPrivately(input: Input & { kind: "command" }, core: Core): boolean {
+  try {
+    const { leaf } = resolveParsed(input.name, input.subcommand, input.options, core.commands);
+    return repliesPrivately(leaf);
+  } catch {
+    // Unknown to this version: the answer is an error, which is private.
+    return true;
+  }
+}
+
+/** The core's response; if it has not come within `deferAfterMs`, defers first so Discord keeps waiting. */
+async function handleWithDeferral(
   interaction: ChatInputCommandInteraction,
-  resolved: Resolved,
-  ctx: CommandContext,
-  deferAfterMs: number,
-): Promise<Outcome> {
-  const running = execute(resolved, ctx);
+  event: Inbound,
+  deps: InteractionDeps,
+): Promise<Response> {
+  const running = deps.core.handle(event);
   const timer = new AbortController();
   const early = await Promise.race([
     running,
-    sleep(deferAfterMs, undefined, { signal: timer.signal }).catch(() => undefined),
+    sleep(deps.deferAfterMs, undefined, { signal: timer.signal }).catch(() => undefined),
   ]);
   timer.abort();
   if (early) return early;
+  const input = event.input as Input & { kind: "command" };
   // Personal commands defer privately so the placeholder is seen only by the caller.
-  await interaction.deferReply(resolved.leaf.personal ? { flags: MessageFlags.Ephemeral } : {});
+  await interaction.deferReply(answersPrivately(input, deps.core) ? { flags: MessageFlags.Ephemeral } : {});
   return running;
 }
 
-/** Routes one slash command to the engine and answers it. */
+/**
+ * Runs one slash command through the core and answers it: to everyone in the channel, or
+ * ephemerally to the caller alone. A silent refusal is not answered at all (Discord then tells
+ * only the caller that the bot did not respond): a flood gets nothing back.
+ */
 export async function handleChatInput(
   interaction: ChatInputCommandInteraction,
   deps: InteractionDeps,
 ): Promise<void> {
-  const { services, commands, deferAfterMs } = deps;
-  const resolved = resolveInteraction(interaction, commands);
-  if (!resolved) {
-    // Discord still shows a command this version no longer has, until registration catches up.
-    const names = commands.map((c) => `/${c.name}`).join(", ");
-    await respond(
-      interaction,
-      errorReply(`/${interaction.commandName} is not available any more. Commands: ${names}.`),
-    );
+  const response = await handleWithDeferral(interaction, eventOf(interaction), deps);
+  if (response.kind !== "reply") {
+    if (interaction.deferred) await interaction.deleteReply();
     return;
   }
-  const ctx: CommandContext = {
-    caller: callerOf(interaction),
-    services,
-    commands,
-    requestId: interaction.id,
-  };
-  const outcome = await runWithDeferral(interaction, resolved, ctx, deferAfterMs);
-  await respond(interaction, outcome.reply);
+  await respond(interaction, response.reply, response.to === "sender");
 }
 
 /** Answers an autocomplete request with suggestions for the focused option (none when it has no suggester). */

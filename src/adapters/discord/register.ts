@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandSubcommandOption,
@@ -7,13 +6,11 @@ import {
   ApplicationIntegrationType,
   InteractionContextType,
   PermissionFlagsBits,
-  type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
-  Routes,
 } from "discord.js";
 import { type CommandSpec, isGroup, type LeafCommand } from "../../core/command.ts";
 import { describeOptions, type OptionMeta, placeholderOf } from "../../core/options.ts";
-import type { Logger, Store } from "../../core/ports.ts";
+import { hasPrecondition, manage } from "../../core/preconditions.ts";
 import { suggesters } from "./autocomplete.ts";
 
 /** A chat-input (slash) command as the registration PUT carries it. */
@@ -84,7 +81,7 @@ export function slashCommand(spec: CommandSpec): SlashCommand {
     : slashOptions(spec.name, spec);
   // Discord sets permissions per command, not per subcommand: one managing subcommand hides the group
   // from members without Manage Server (each run is checked again anyway).
-  const manage = leaves.some((leaf) => leaf.manage);
+  const managing = leaves.some((leaf) => hasPrecondition(leaf, manage));
   return {
     type: ApplicationCommandType.ChatInput,
     name: spec.name,
@@ -93,66 +90,16 @@ export function slashCommand(spec: CommandSpec): SlashCommand {
     // Usable in servers and in a DM with the bot.
     contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
     integration_types: [ApplicationIntegrationType.GuildInstall],
-    default_member_permissions: manage ? PermissionFlagsBits.ManageGuild.toString() : null,
+    default_member_permissions: managing ? PermissionFlagsBits.ManageGuild.toString() : null,
   };
 }
 
 /**
- * The body of the bulk-overwrite PUT: every command of the registry. Contexts and installation
- * types apply to global commands only, so a server's copy leaves them out.
+ * Every command of the registry as Discord should have it. Contexts and installation types apply
+ * to global commands only, so a server's copy leaves them out.
  */
 export function commandsBody(commands: readonly CommandSpec[], guildId?: string): CommandsBody {
   const body = commands.map(slashCommand);
   if (!guildId) return body;
   return body.map(({ contexts: _contexts, integration_types: _types, ...command }) => command);
-}
-
-export interface RegisterTarget {
-  rest: REST;
-  applicationId: string;
-  /** Register to this server only (instant), instead of globally. */
-  guildId?: string | undefined;
-}
-
-/** Replaces the application's commands with the registry's, in one PUT. */
-export async function registerCommands(target: RegisterTarget, body: CommandsBody): Promise<void> {
-  const { rest, applicationId, guildId } = target;
-  const route = guildId
-    ? Routes.applicationGuildCommands(applicationId, guildId)
-    : Routes.applicationCommands(applicationId);
-  await rest.put(route, { body });
-}
-
-const HASH_KEY = "discord.commands";
-
-/** Identifies what was registered where, so an unchanged set is not sent again. */
-export function commandsHash(target: Omit<RegisterTarget, "rest">, body: CommandsBody): string {
-  const scope = target.guildId ? `guild:${target.guildId}` : "global";
-  return createHash("sha256")
-    .update(JSON.stringify({ application: target.applicationId, scope, body }))
-    .digest("hex");
-}
-
-/**
- * Registers the commands unless the same set was already registered to the same place (Discord
- * rate-limits registration). Resolves to whether it registered.
- */
-export async function syncCommands(
-  target: RegisterTarget,
-  commands: readonly CommandSpec[],
-  store: Store,
-  logger: Logger,
-): Promise<boolean> {
-  const body = commandsBody(commands, target.guildId);
-  const hash = commandsHash(target, body);
-  if (store.read().meta[HASH_KEY] === hash) {
-    logger.debug({ commands: body.length }, "discord commands unchanged, not registering");
-    return false;
-  }
-  await registerCommands(target, body);
-  await store.update((data) => {
-    data.meta[HASH_KEY] = hash;
-  });
-  logger.info({ commands: body.length, guild: target.guildId ?? "global" }, "discord commands registered");
-  return true;
 }

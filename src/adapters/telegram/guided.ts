@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
-import type { CommandGroup, LeafCommand } from "../../core/command.ts";
-import type { Resolved } from "../../core/dispatch.ts";
+import type { Target } from "../../core/dispatch.ts";
+import type { Input } from "../../core/handle.ts";
 import {
   coerceTextValue,
-  describeOptions,
   expectation,
-  explainIssues,
+  missingOptions,
   type OptionMeta,
+  optionProblem,
 } from "../../core/options.ts";
 import type { Clock } from "../../core/ports.ts";
 
@@ -17,11 +16,6 @@ import type { Clock } from "../../core/ports.ts";
  * always derived from it, so there is no step list to keep in sync. Kept in memory: an
  * unanswered question simply expires, and a restart asks the person to send the command again.
  */
-
-/** What is being filled in: a group still needs its subcommand; a leaf needs its options. */
-export type Target =
-  | { kind: "group"; group: CommandGroup }
-  | { kind: "leaf"; leaf: LeafCommand; path: string };
 
 export interface Flow {
   /** Short id carried in button data, so a button from an older flow is recognised as stale. */
@@ -102,16 +96,12 @@ export class GuidedInputs {
 
 const keyOf = (chatId: number, userId: number) => `${chatId}:${userId}`;
 
-/** The leaf and its options once every question is answered; undefined while one is open. */
-export function completed(flow: Flow): Resolved | undefined {
+/** What the flow has so far, as the command input the core takes. */
+export function inputOf(flow: Flow): Input {
   const { target } = flow;
-  if (target.kind === "group" || missingOptions(target.leaf, flow.raw).length > 0) return undefined;
-  return { leaf: target.leaf, path: target.path, raw: flow.raw };
-}
-
-/** Required options not given yet, in the order the command declares them. */
-export function missingOptions(leaf: LeafCommand, raw: Record<string, unknown>): OptionMeta[] {
-  return describeOptions(leaf.options).filter((meta) => meta.required && raw[meta.name] === undefined);
+  if (target.kind === "group") return { kind: "command", name: target.group.name, options: {} };
+  const [name = "", subcommand] = target.path.split(" ");
+  return { kind: "command", name, ...(subcommand ? { subcommand } : {}), options: flow.raw };
 }
 
 /** The next question to ask, or undefined when the flow is complete. */
@@ -163,22 +153,4 @@ export function applyAnswer(flow: Flow, text: string): Answer {
   if (problem) return { ok: false, message: problem };
   flow.raw[meta.name] = value;
   return { ok: true, value: String(value) };
-}
-
-/** Whether each option given so far is valid on its own; the first problem, in the engine's words. */
-export function firstInvalidOption(leaf: LeafCommand, raw: Record<string, unknown>): string | undefined {
-  for (const meta of describeOptions(leaf.options)) {
-    if (raw[meta.name] === undefined) continue;
-    const problem = optionProblem(leaf, meta, raw[meta.name]);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-function optionProblem(leaf: LeafCommand, meta: OptionMeta, value: unknown): string | undefined {
-  const schema: z.ZodType | undefined = leaf.options.shape[meta.name];
-  const result = schema?.safeParse(value);
-  if (!result || result.success) return undefined;
-  const issues = result.error.issues.map((issue) => ({ ...issue, path: [meta.name, ...issue.path] }));
-  return explainIssues([meta], { [meta.name]: value }, issues);
 }

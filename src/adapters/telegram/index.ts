@@ -3,14 +3,15 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import { Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
 import { ConfigError } from "../../config.ts";
-import { markUndeliverable, undeliverableReason } from "../../core/chats.ts";
-import type { CommandSpec, Services } from "../../core/command.ts";
+import { internalErrorReply } from "../../core/dispatch.ts";
 import { DeliveryError } from "../../core/errors.ts";
-import type { Logger, PlatformAdapter } from "../../core/ports.ts";
+import type { Core } from "../../core/handle.ts";
+import type { Adapter, Logger } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
+import { chatIdOf, isTelegramAddress } from "./address.ts";
 import { botCommands } from "./botCommands.ts";
 import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
-import { chatKey } from "./request.ts";
+import { renderHtml } from "./render.ts";
 import { updateRouter } from "./router.ts";
 import { type ThrottleLimits, throttle } from "./throttle.ts";
 
@@ -19,8 +20,7 @@ export interface TelegramAdapterOptions {
   token: string;
   /** A self-hosted Bot API server (no trailing slash); Telegram's own when absent. */
   apiRoot?: string;
-  services: Services;
-  commands: readonly CommandSpec[];
+  core: Core;
   /** Telegram's rate limits by default; tests shrink them. */
   limits?: ThrottleLimits;
 }
@@ -34,12 +34,12 @@ const CALL_TIMEOUT_MS = 60_000;
 const MAX_RETRY_AFTER_SECONDS = 60;
 
 /** Stepwise on Telegram: long polling through grammY's runner, one chat's updates in order. */
-export function createTelegramAdapter(options: TelegramAdapterOptions): PlatformAdapter {
+export function createTelegramAdapter(options: TelegramAdapterOptions): Adapter {
   return new TelegramAdapter(options);
 }
 
-class TelegramAdapter implements PlatformAdapter {
-  readonly platform = "telegram";
+class TelegramAdapter implements Adapter {
+  readonly name = "telegram";
   private readonly bot: Bot;
   private runner: RunnerHandle | undefined;
   /** Updates being handled, so `stop` can wait for them. */
@@ -48,7 +48,8 @@ class TelegramAdapter implements PlatformAdapter {
   private readonly closing = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
-    const { services, commands, token, apiRoot, limits } = options;
+    const { core, token, apiRoot, limits } = options;
+    const { logger } = core.services;
     // Every send waiting for its turn listens for the stop: a fan-out has hundreds.
     setMaxListeners(0, this.closing.signal);
     this.bot = new Bot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
@@ -56,7 +57,7 @@ class TelegramAdapter implements PlatformAdapter {
     // Logging sits inside auto-retry, so every failed attempt is seen, not just the last; the
     // throttle sits outside it, so a retry after a 429 keeps the wait Telegram asked for.
     this.bot.api.config.use(
-      logFailures(services.logger),
+      logFailures(logger),
       autoRetry({ maxDelaySeconds: MAX_RETRY_AFTER_SECONDS, maxRetryAttempts: 5 }),
       timeLimit(CALL_TIMEOUT_MS),
       throttle(limits),
@@ -72,12 +73,12 @@ class TelegramAdapter implements PlatformAdapter {
     });
     // Concurrent across chats, in order within one chat.
     this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-    this.bot.use(updateRouter({ services, commands, username: () => this.bot.botInfo.username }));
+    this.bot.use(updateRouter({ core, username: () => this.bot.botInfo.username }));
     this.bot.catch((error) => this.onError(error));
   }
 
   async start(): Promise<void> {
-    const { logger } = this.options.services;
+    const { logger } = this.options.core.services;
     try {
       await this.bot.init();
     } catch (error) {
@@ -86,7 +87,7 @@ class TelegramAdapter implements PlatformAdapter {
     // Long polling and a webhook exclude each other; updates queued meanwhile are kept.
     await this.bot.api.deleteWebhook();
     try {
-      await this.bot.api.setMyCommands(botCommands(this.options.commands));
+      await this.bot.api.setMyCommands(botCommands(this.options.core.commands));
     } catch (error) {
       // The menu is a convenience: typed commands work without it.
       logger.error({ err: describeApiError(error) }, "could not register the Telegram command menu");
@@ -112,18 +113,19 @@ class TelegramAdapter implements PlatformAdapter {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  async send(chatId: string, content: Reply): Promise<void> {
-    const { store, clock } = this.options.services;
-    const id = parseChatId(chatId);
-    const key = chatKey(id);
-    const refused = undeliverableReason(store, key);
-    if (refused) throw new DeliveryError(`Not sending to ${key}: ${refused}`, true, refused);
+  owns(address: string): boolean {
+    return isTelegramAddress(address);
+  }
+
+  async send(address: string, content: Reply): Promise<void> {
+    const chatId = chatIdOf(address);
+    if (chatId === undefined) {
+      throw new DeliveryError(`"${address}" is not a Telegram chat`, true, "not a Telegram chat");
+    }
     try {
-      await sendReply(this.bot.api, id, content, { signal: this.closing.signal });
+      await sendReply(this.bot.api, chatId, content, { signal: this.closing.signal });
     } catch (error) {
-      const failure = toDeliveryError(error);
-      if (failure.permanent) await markUndeliverable(store, clock, key, failure.reason);
-      throw failure;
+      throw toDeliveryError(error);
     }
   }
 
@@ -131,21 +133,16 @@ class TelegramAdapter implements PlatformAdapter {
   private onError(error: BotError): void {
     const updateId = error.ctx.update.update_id;
     const cause = error.error;
-    this.options.services.logger.error({ updateId, err: describeApiError(cause) }, "telegram update failed");
+    this.options.core.services.logger.error(
+      { updateId, err: describeApiError(cause) },
+      "telegram update failed",
+    );
     const fromTelegram = cause instanceof GrammyError || cause instanceof HttpError;
-    if (!fromTelegram && error.ctx.chat) {
-      error.ctx
-        .reply(`Something went wrong on our side (reference ${updateId}). Please try again.`)
-        .catch(() => undefined);
+    const [html] = renderHtml(internalErrorReply(String(updateId)));
+    if (!fromTelegram && error.ctx.chat && html) {
+      error.ctx.reply(html, { parse_mode: "HTML" }).catch(() => undefined);
     }
   }
-}
-
-/** Chat ids as callers carry them ("telegram:-1001") or bare ("-1001"). */
-function parseChatId(chatId: string): number {
-  const match = /^(?:telegram:)?(-?\d+)$/.exec(chatId);
-  if (!match) throw new DeliveryError(`"${chatId}" is not a Telegram chat id`, true, "not a Telegram chat");
-  return Number(match[1]);
 }
 
 function startError(error: unknown): unknown {

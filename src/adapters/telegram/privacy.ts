@@ -14,17 +14,18 @@ function privateChatLink(request: Request, path?: string): string {
   return path === undefined ? base : `${base}?start=${path.replaceAll(" ", "-")}`;
 }
 
-/** A personal command in a group: answered without personal data, with a way to the private chat. */
-export function privateOnly(request: Request, path: string): Promise<void> {
+/** The core's private-only refusal, with a button that opens the private chat and runs the command there. */
+export function privateOnly(request: Request, path: string, refusal: Reply): Promise<void> {
+  const text = refusal.blocks.flatMap((block) => (block.kind === "paragraph" ? [block.text] : [])).join(" ");
   return notice(
     request,
-    `/${path} works with your personal data, so I only answer it in a private chat. Tap the button to continue there.`,
+    `${text} Tap the button to continue there.`,
     "Continue in private chat",
     privateChatLink(request, path),
   );
 }
 
-/** A reply meant only for its sender (private), asked for in a group: sent to them directly. */
+/** A reply meant only for its sender, asked for in a group: sent to them directly. */
 export async function deliverPrivately(request: Request, content: Reply, path: string): Promise<void> {
   const sent = await trySend(request, request.userId, content);
   if (sent) {
@@ -36,7 +37,7 @@ export async function deliverPrivately(request: Request, content: Reply, path: s
     );
   }
   // Telegram lets a bot write to a person only after they have started a chat with it.
-  const known = findCommand(request.deps.commands, path.split(" ")[0] ?? "") !== undefined;
+  const known = findCommand(request.deps.core.commands, path.split(" ")[0] ?? "") !== undefined;
   return notice(
     request,
     "My answer is only for you, and I can only send it in a private chat. Tap the button, then press Start.",

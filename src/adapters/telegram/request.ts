@@ -1,14 +1,15 @@
 import type { Context } from "grammy";
 import type { Message } from "grammy/types";
-import { markUndeliverable } from "../../core/chats.ts";
-import type { Caller, CommandContext, CommandSpec, Services } from "../../core/command.ts";
+import { markUnreachable } from "../../core/chats.ts";
+import type { Caller } from "../../core/command.ts";
+import type { Core, Inbound, Input } from "../../core/handle.ts";
 import type { Reply } from "../../core/reply.ts";
+import { chatAddress, ownerOf, userAddress } from "./address.ts";
 import { permanentRefusal, type SendOptions, sendReply } from "./delivery.ts";
 import type { GuidedInputs } from "./guided.ts";
 
 export interface RouterDeps {
-  services: Services;
-  commands: readonly CommandSpec[];
+  core: Core;
   /** The bot's username, known once getMe has answered. */
   username: () => string;
 }
@@ -21,22 +22,19 @@ export interface Request {
   chatId: number;
   userId: number;
   group: boolean;
+  caller: Caller;
   /** In groups, answers reply to this message so the thread stays readable. */
   replyTo?: number;
-  command: CommandContext;
 }
-
-export const chatKey = (chatId: number) => `telegram:${chatId}`;
 
 export function requestOf(ctx: Context, deps: RouterDeps, flows: GuidedInputs): Request | undefined {
   const { chat, from } = ctx;
   if (!chat || !from || chat.type === "channel") return undefined;
   const group = chat.type !== "private";
   const caller: Caller = {
-    platform: "telegram",
-    userId: `telegram:${from.id}`,
+    userId: userAddress(from.id),
     displayName: from.first_name,
-    chatId: chatKey(chat.id),
+    address: chatAddress(chat.id),
     chatKind: group ? "group" : "private",
     canManage: () => isChatAdmin(ctx, chat.id, from.id),
   };
@@ -48,15 +46,20 @@ export function requestOf(ctx: Context, deps: RouterDeps, flows: GuidedInputs): 
     chatId: chat.id,
     userId: from.id,
     group,
+    caller,
     ...(replyTo === undefined ? {} : { replyTo }),
-    command: {
-      caller,
-      services: deps.services,
-      commands: deps.commands,
-      requestId: String(ctx.update.update_id),
-    },
   };
 }
+
+/** The request as the core's event. */
+export const eventOf = (request: Request, input: Input, addressed: boolean): Inbound => ({
+  via: "telegram",
+  requestId: String(request.ctx.update.update_id),
+  caller: request.caller,
+  input,
+  addressed,
+  canAsk: true,
+});
 
 async function isChatAdmin(ctx: Context, chatId: number, userId: number): Promise<boolean> {
   // An anonymous admin writes as the group itself.
@@ -75,14 +78,14 @@ export async function trySend(
   content: Reply,
   options: SendOptions = {},
 ): Promise<Message.TextMessage[] | undefined> {
-  const { services } = request.deps;
+  const { services } = request.deps.core;
   try {
     return await sendReply(request.ctx.api, chatId, content, options);
   } catch (error) {
     const reason = permanentRefusal(error);
     if (!reason) throw error;
-    services.logger.info({ chat: chatKey(chatId), reason }, "telegram chat undeliverable");
-    await markUndeliverable(services.store, services.clock, chatKey(chatId), reason);
+    services.logger.info({ chat: chatAddress(chatId), reason }, "telegram chat unreachable");
+    await markUnreachable(services, chatAddress(chatId), reason, ownerOf(chatId));
     return undefined;
   }
 }

@@ -1,38 +1,23 @@
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { markDeliverable, markUndeliverable } from "../../core/chats.ts";
-import { isGroup, type Services } from "../../core/command.ts";
-import {
-  errorReply,
-  execute,
-  findCommand,
-  type Outcome,
-  type Resolved,
-  resolveText,
-  validateInput,
-} from "../../core/dispatch.ts";
-import { UserError } from "../../core/errors.ts";
+import { markReachable, markUnreachable } from "../../core/chats.ts";
+import type { Services } from "../../core/command.ts";
+import { findCommand } from "../../core/dispatch.ts";
+import type { Input, Response } from "../../core/handle.ts";
 import { paragraph, type Reply, reply } from "../../core/reply.ts";
-import { parseTextCommand, type TextCommand } from "../../core/textCommand.ts";
+import { parseTextCommand } from "../../core/textCommand.ts";
+import { chatAddress, ownerOf } from "./address.ts";
 import { describeApiError } from "./delivery.ts";
-import {
-  applyAnswer,
-  completed,
-  type Flow,
-  firstInvalidOption,
-  GuidedInputs,
-  nextQuestion,
-  type Question,
-} from "./guided.ts";
+import { applyAnswer, type Flow, GuidedInputs, inputOf, nextQuestion, type Question } from "./guided.ts";
 import { deliverPrivately, privateOnly } from "./privacy.ts";
 import { renderHtml } from "./render.ts";
-import { chatKey, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
+import { eventOf, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
 
-/** Routes text messages to commands, button presses to guided input, and tracks membership. */
+/** Routes text messages to the core, button presses to guided input, and tracks membership. */
 export function updateRouter(deps: RouterDeps): Composer<Context> {
-  const flows = new GuidedInputs(deps.services.clock);
+  const flows = new GuidedInputs(deps.core.services.clock);
   const router = new Composer<Context>();
-  router.on("my_chat_member", (ctx) => onMembership(ctx, deps.services));
+  router.on("my_chat_member", (ctx) => onMembership(ctx, deps.core.services));
   router.on("message:text", async (ctx) => {
     const request = requestOf(ctx, deps, flows);
     if (request) await onText(request, ctx.message);
@@ -48,21 +33,21 @@ export function updateRouter(deps: RouterDeps): Composer<Context> {
 async function onMembership(ctx: Context, services: Services): Promise<void> {
   const update = ctx.myChatMember;
   if (!update) return;
-  const key = chatKey(update.chat.id);
+  const address = chatAddress(update.chat.id);
   const { status } = update.new_chat_member;
   if (status === "kicked" || status === "left") {
     const reason =
       update.chat.type === "private" ? "the user blocked the bot" : "the bot was removed from this chat";
-    await markUndeliverable(services.store, services.clock, key, reason);
+    await markUnreachable(services, address, reason, ownerOf(update.chat.id));
   } else {
-    await markDeliverable(services.store, key);
+    await markReachable(services, address);
   }
 }
 
 async function onText(request: Request, message: Message.TextMessage): Promise<void> {
   const { deps, flows } = request;
   // Hearing from a chat means the bot can post there again.
-  await markDeliverable(deps.services.store, chatKey(request.chatId));
+  await markReachable(deps.core.services, request.caller.address);
   const parsed = parseTextCommand(message.text);
   // In groups `/help@OtherBot` is for another bot.
   if (parsed?.mention && parsed.mention.toLowerCase() !== deps.username().toLowerCase()) return;
@@ -70,65 +55,36 @@ async function onText(request: Request, message: Message.TextMessage): Promise<v
   const addressed = !request.group || parsed?.mention !== undefined;
   if (parsed?.name === "start" && addressed) return onStart(request, parsed.rest);
   if (parsed?.name === "cancel" && (addressed || flow)) return onCancel(request, flow);
-  // In a group a bare `/name` that is not ours is most likely another bot's command.
-  if (parsed && !addressed && !findCommand(deps.commands, parsed.name)) return;
-  if (parsed) {
-    if (flow) flows.end(flow);
-    return runCommand(request, parsed);
-  }
   // Groups in privacy mode only show the bot replies to its own messages; answers must be one.
-  if (flow && (!request.group || message.reply_to_message?.message_id === flow.promptMessageId)) {
+  if (!parsed && flow && (!request.group || message.reply_to_message?.message_id === flow.promptMessageId)) {
     return onTyped(request, flow, message.text);
   }
-  // In a private chat plain text is a question, as in the console.
-  if (!request.group) return runCommand(request, { name: "ask", rest: message.text.trim() });
+  const response = await deps.core.handle(eventOf(request, { kind: "text", text: message.text }, addressed));
+  // A new command replaces an open question; another bot's command leaves it open.
+  if (flow && response.kind !== "ignored") flows.end(flow);
+  await act(request, response);
 }
 
-async function runCommand(request: Request, parsed: TextCommand): Promise<void> {
-  const { deps, flows } = request;
-  const spec = findCommand(deps.commands, parsed.name);
-  if (spec && isGroup(spec) && parsed.rest === "" && !spec.defaultSubcommand) {
-    return proceed(request, flows.begin(request.chatId, request.userId, { kind: "group", group: spec }, {}));
+/** Delivers what the core decided, the Telegram way. */
+async function act(request: Request, response: Response): Promise<void> {
+  switch (response.kind) {
+    case "ignored":
+    case "silent":
+      return;
+    case "ask":
+      return ask(request, request.flows.begin(request.chatId, request.userId, response.target, response.raw));
+    case "reply":
+      if (response.refusal === "private_only") return privateOnly(request, response.command, response.reply);
+      if (response.to === "sender" && request.group) {
+        return deliverPrivately(request, response.reply, response.command);
+      }
+      await trySend(request, request.chatId, response.reply, replyOptions(request));
   }
-  let resolved: Resolved;
-  try {
-    resolved = resolveText(parsed, deps.commands);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    const outcome = { ok: false, command: parsed.name, reply: errorReply(error.message, error.usage) };
-    return answer(request, outcome);
-  }
-  const { leaf, path, raw } = resolved;
-  if (leaf.personal && request.group) return privateOnly(request, path);
-  const validation = validateInput(leaf, raw);
-  if (!validation.ok && validation.missing.length > 0 && firstInvalidOption(leaf, raw) === undefined) {
-    return ask(request, flows.begin(request.chatId, request.userId, { kind: "leaf", leaf, path }, raw));
-  }
-  return answer(request, await execute(resolved, request.command));
 }
 
-/** Runs the command once its flow is complete, or asks the next question. */
-async function proceed(request: Request, flow: Flow): Promise<void> {
-  const { target } = flow;
-  if (target.kind === "leaf" && target.leaf.personal && request.group) {
-    request.flows.end(flow);
-    return privateOnly(request, target.path);
-  }
-  const resolved = completed(flow);
-  if (!resolved) return ask(request, flow);
-  request.flows.end(flow);
-  return answer(request, await execute(resolved, request.command));
-}
-
-async function answer(request: Request, outcome: Outcome): Promise<void> {
-  const { logger } = request.deps.services;
-  logger.info(
-    { updateId: request.ctx.update.update_id, command: outcome.command, ok: outcome.ok },
-    "telegram command handled",
-  );
-  if (request.group && outcome.reply.private)
-    return deliverPrivately(request, outcome.reply, outcome.command);
-  await trySend(request, request.chatId, outcome.reply, replyOptions(request));
+/** Sends a command through the core, as one addressed to the bot. */
+async function submit(request: Request, input: Input): Promise<void> {
+  await act(request, await request.deps.core.handle(eventOf(request, input, true)));
 }
 
 // --- /start and /cancel ------------------------------------------------------------------------
@@ -138,8 +94,11 @@ const START_PAYLOAD = /^[a-z0-9_]+(-[a-z0-9_]+)?$/;
 async function onStart(request: Request, payload: string): Promise<void> {
   // `/start score-add` arrives from a "continue in private chat" link: run that command here.
   if (!request.group && START_PAYLOAD.test(payload)) {
-    const parsed = parseTextCommand(`/${payload.replace("-", " ")}`);
-    if (parsed && findCommand(request.deps.commands, parsed.name)) return runCommand(request, parsed);
+    const line = `/${payload.replace("-", " ")}`;
+    const parsed = parseTextCommand(line);
+    if (parsed && findCommand(request.deps.core.commands, parsed.name)) {
+      return submit(request, { kind: "text", text: line });
+    }
   }
   await trySend(request, request.chatId, welcome(), replyOptions(request));
 }
@@ -238,6 +197,15 @@ async function onButton(request: Request, data: string): Promise<void> {
   await proceed(request, flow);
 }
 
+/**
+ * After each accepted answer the flow goes back through the core, which checks the preconditions
+ * again (a chosen subcommand may be personal) and runs the command or asks the next question.
+ */
+async function proceed(request: Request, flow: Flow): Promise<void> {
+  request.flows.end(flow);
+  await submit(request, inputOf(flow));
+}
+
 async function onTyped(request: Request, flow: Flow, text: string): Promise<void> {
   const question = nextQuestion(flow);
   if (!question) return proceed(request, flow);
@@ -259,7 +227,7 @@ async function closePrompt(request: Request, flow: Flow, question: Question | un
   try {
     await request.ctx.api.editMessageText(request.chatId, flow.promptMessageId, html, { parse_mode: "HTML" });
   } catch (error) {
-    request.deps.services.logger.warn(
+    request.deps.core.services.logger.warn(
       { updateId: request.ctx.update.update_id, err: describeApiError(error) },
       "could not close a guided question",
     );

@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import { RateLimiterMemory, RateLimiterQueue } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterQueue } from "../../limits/limiters.ts";
 
 /** At most `points` messages in any window of `seconds`. */
 export interface Bucket {

@@ -191,7 +191,10 @@ export class FaqIndex {
     this.search.addAll(documents);
     this.phraseBoost = config.ranking.phrase_boost;
     for (const entry of entries) {
-      this.pairs.set(entry.id, new Set([entry.title, ...entry.questions].flatMap((text) => this.pairsOf(text))));
+      this.pairs.set(
+        entry.id,
+        new Set([entry.title, ...entry.questions].flatMap((text) => this.pairsOf(text))),
+      );
       this.phrasingTerms.set(entry.id, new Set(this.termsOf([entry.title, ...entry.questions].join("\n"))));
     }
     for (const doc of documents) {
@@ -255,7 +258,10 @@ export class FaqIndex {
     return this.search
       .search(question)
       .slice(0, RERANKED)
-      .map((result) => ({ ...result, score: result.score * (1 + this.phraseBoost * phrased(result.id as string)) }))
+      .map((result) => ({
+        ...result,
+        score: result.score * (1 + this.phraseBoost * phrased(result.id as string)),
+      }))
       .sort((a, b) => b.score - a.score)
       .slice(0, limit)
       .flatMap((result) => {
@@ -339,9 +345,11 @@ export class FaqIndex {
 
   /** Whether an entry is sure enough and matches the question's main subject. */
   private covers(hit: FaqHit, distinctive: readonly string[]): boolean {
-    const { min_score_per_term, min_coverage, min_weighted_coverage, min_phrasing_coverage } = this.thresholds;
+    const { min_score_per_term, min_coverage, min_weighted_coverage, min_phrasing_coverage } =
+      this.thresholds;
     if (hit.scorePerTerm < min_score_per_term || hit.coverage < min_coverage) return false;
-    if (hit.weightedCoverage < min_weighted_coverage || hit.phrasingCoverage < min_phrasing_coverage) return false;
+    if (hit.weightedCoverage < min_weighted_coverage || hit.phrasingCoverage < min_phrasing_coverage)
+      return false;
     // Asked about two subjects, the main answer must cover at least one of them.
     return distinctive.length === 0 || distinctive.some((term) => hit.matched.has(term));
   }

@@ -35,7 +35,7 @@ export function scoreAnswer(
     return reply({
       title: `That doesn't read as a ${name} score`,
       blocks: [paragraph(check.message)],
-      private: true,
+      personal: true,
       data: {
         match: null,
         reason: "invalid_score",
@@ -79,7 +79,7 @@ export function scoreAnswer(
       note: "General guidance, not official USMLE/NRMP information.",
     },
     // A score is personal: it goes only to the person who gave it.
-    private: true,
+    personal: true,
     data: {
       match: entry ? { id: entry.id, title: entry.title } : null,
       score_check: scoreCheckData(check, mention),

@@ -94,25 +94,42 @@ export interface KnowledgeData {
 const PLACEHOLDER =
   /\{\{\s*([a-z0-9_.]+)(?:@(\d{4}-\d{2}-\d{2}))?(?:\|(from|edition|label|season|time))?\s*\}\}/g;
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
-/** "America/New_York" -> "Eastern Time", as people say it. */
+/** How deadlines' zones are said; written out, since Intl would map ICU data for a few names. */
+const ZONE_NAMES: Record<string, string> = {
+  "America/New_York": "Eastern Time",
+  "America/Chicago": "Central Time",
+  "America/Denver": "Mountain Time",
+  "America/Los_Angeles": "Pacific Time",
+  UTC: "UTC",
+};
+
+/** "America/New_York" -> "Eastern Time", as people say it (the IANA name for others). */
 export function zoneName(zone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    timeZoneName: "longGeneric",
-  }).formatToParts();
-  return parts.find((part) => part.type === "timeZoneName")?.value ?? zone;
+  return ZONE_NAMES[zone] ?? zone;
 }
 
-/** "2025-07-01" -> "1 July 2025". */
+/**
+ * "2025-07-01" -> "1 July 2025". Written out rather than with Intl.DateTimeFormat: the first use
+ * of Intl maps about 6 MB of ICU data into the process, for one fixed English format.
+ */
 export function formatDay(isoDay: string): string {
-  return dateFormat.format(new Date(`${isoDay}T00:00:00Z`));
+  const [year, month, day] = isoDay.split("-").map(Number);
+  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
 }
 
 /** The knowledge base in memory: entries, topics and dated facts. */

@@ -1,5 +1,4 @@
-import { DateTime } from "luxon";
-import { addDays, dayIn, daysBetween } from "../../core/dates.ts";
+import { addDays, dayIn, daysBetween, luxon } from "../../core/dates.ts";
 import { UserError } from "../../core/errors.ts";
 import type { Subscription } from "../../core/records.ts";
 import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
@@ -19,6 +18,7 @@ export const CATCH_UP_HOURS = 3;
 export function dueAt(day: string, time: string, zone: string): Date {
   const [year, month, date] = day.split("-").map(Number);
   const [hour, minute] = time.split(":").map(Number);
+  const { DateTime } = luxon();
   const at = DateTime.fromObject({ year, month, day: date, hour, minute }, { zone });
   if (at.toISODate() === day) return at.toJSDate();
   return DateTime.fromISO(addDays(day, 1), { zone }).startOf("day").minus({ minutes: 1 }).toJSDate();
@@ -47,10 +47,11 @@ export type Decision =
 
 /**
  * What to do with a subscription at `now`: send its slot (on time, or late within the catch-up
- * window on the same local day), skip a slot missed for good, or wait. Pure: the scheduler applies it.
+ * window on the same local day), skip a slot missed for good, or wait. Pure: the scheduler applies it
+ * (and holds back nudges to chats that cannot be reached).
  */
 export function decide(sub: Subscription, now: Date): Decision {
-  if (sub.paused || sub.ended_on || new Date(sub.next_at) > now) return { action: "wait" };
+  if (sub.ended_on || new Date(sub.next_at) > now) return { action: "wait" };
   const day = sub.next_day;
   if (sub.last_sent_day !== undefined && sub.last_sent_day >= day) return { action: "skip", day };
   const late = now.getTime() - new Date(sub.next_at).getTime();
@@ -144,6 +145,7 @@ export function composeNudge(
   }
   const volume = todaysVolume(knowledge, sub, day);
   if (volume) lines.push(volume);
+  const { DateTime } = luxon();
   const weekly = DateTime.fromISO(day).weekday === DateTime.fromISO(sub.started_day).weekday;
   if (weekly)
     lines.push(

@@ -1,7 +1,7 @@
-import { probit } from "simple-statistics";
 import { z } from "zod";
 import type { Exam, PracticeScore } from "../../core/records.ts";
 import { charBoundary, clip } from "../../core/text.ts";
+import { statistics } from "./statistics.ts";
 
 /** A practice result as typed: a three-digit score, or an NBME Step 1 chance of passing ("85%"). */
 export type ScoreValue = { kind: "scaled"; value: number } | { kind: "chance"; value: number };
@@ -68,7 +68,7 @@ export function checkKindForExam(exam: Exam, score: ScoreValue): string | undefi
  */
 export function equivalentScore(score: ScoreValue, passing: number, standardError: number): number {
   if (score.kind === "scaled") return score.value;
-  return passing + standardError * probit(score.value / 100);
+  return passing + standardError * statistics().probit(score.value / 100);
 }
 
 /** Scores in the order they were taken (ties: the order they were logged). */

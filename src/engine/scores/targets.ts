@@ -1,9 +1,9 @@
-import { cumulativeStdNormalProbability } from "simple-statistics";
 import type { StepStatus } from "../../core/records.ts";
 import { type Figure, numberFact } from "../knowledge/figures.ts";
 import { type GuideRules, guideRules } from "../knowledge/guide.ts";
 import type { KnowledgeBase, Range } from "../knowledge/knowledge.ts";
 import type { Advice } from "./advice.ts";
+import { statistics } from "./statistics.ts";
 
 export interface ScoreRange {
   low: number;
@@ -102,7 +102,7 @@ function standingOf(
     standing,
     aboveMean,
     sd,
-    percentile: Math.round(100 * cumulativeStdNormalProbability(aboveMean / sd.value)),
+    percentile: Math.round(100 * statistics().cumulativeStdNormalProbability(aboveMean / sd.value)),
     matched: matched.map((m) => ({ ...m, difference: score - m.figure.value })),
   };
 }

@@ -8,13 +8,16 @@ import {
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { slashCommand } from "../../../src/adapters/discord/register.ts";
 import { LIMITS, renderReply } from "../../../src/adapters/discord/render.ts";
 import { defineCommand, defineCommandGroup } from "../../../src/core/command.ts";
 import { UserError } from "../../../src/core/errors.ts";
-import type { PlatformAdapter } from "../../../src/core/ports.ts";
+import type { Adapter } from "../../../src/core/ports.ts";
+import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { paragraph, reply } from "../../../src/core/reply.ts";
 import { commandInteraction } from "../../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../../fakes/discord/server.ts";
+import { BOOM, boom } from "../../fixtures/boom.ts";
 import { recordingLogger, startBot } from "./harness.ts";
 
 // Commands made for these tests: slow ones, one that fails, a long one, and a group with a managing subcommand.
@@ -41,10 +44,10 @@ const testCommands = [
     name: "slow_mine",
     description: "Answers with personal data after a while",
     options: z.object({}),
-    personal: true,
+    preconditions: [privateOnly],
     async run() {
       await sleep(SLOW_MS);
-      return reply({ title: "Your data", blocks: [paragraph("yours only")], private: true });
+      return reply({ title: "Your data", blocks: [paragraph("yours only")] });
     },
   }),
   defineCommand({
@@ -56,14 +59,7 @@ const testCommands = [
       throw new UserError("That date is in the past: give a future date.");
     },
   }),
-  defineCommand({
-    name: "boom",
-    description: "Fails unexpectedly",
-    options: z.object({}),
-    run(): never {
-      throw new Error("database on fire");
-    },
-  }),
+  boom,
   defineCommand({
     name: "long",
     description: "A very long answer",
@@ -95,7 +91,7 @@ const testCommands = [
         name: "rename",
         description: "Rename the club",
         options: z.object({ name: z.string().min(2).max(40).describe("The new name") }),
-        manage: true,
+        preconditions: [manage],
         run: ({ name }) => reply({ blocks: [paragraph(`Renamed to ${name}.`)] }),
       }),
     ],
@@ -104,7 +100,7 @@ const testCommands = [
 
 describe("Discord adapter behaviour, against a fake Discord", () => {
   let fake: FakeDiscord;
-  let adapter: PlatformAdapter;
+  let adapter: Adapter;
   let stop: () => Promise<void>;
   const logger = recordingLogger();
 
@@ -156,7 +152,7 @@ describe("Discord adapter behaviour, against a fake Discord", () => {
     expect(answer.flags).toBe(MessageFlags.Ephemeral);
     expect(answer.content).toContain(`reference ${id}`);
     const logged = logger.lines.find((line) => line.level === "error" && line.obj.requestId === id);
-    expect(String(logged?.obj.err)).toContain("database on fire");
+    expect(String(logged?.obj.err)).toContain(BOOM);
   });
 
   it("GIVEN Discord rejects an answer THEN it is logged with the interaction id and the user still gets a private reply quoting it", async () => {
@@ -207,10 +203,11 @@ describe("Discord adapter behaviour, against a fake Discord", () => {
   });
 
   it("GIVEN a group THEN its subcommands are registered as Discord subcommands, hidden from non-managers", () => {
-    const put = fake.requests.find((r) => r.method === "PUT");
-    const club = put?.body.find((c: { name: string }) => c.name === "club");
+    const group = testCommands.find((c) => c.name === "club");
+    if (!group) throw new Error("the test registry has /club");
+    const club = slashCommand(group);
     expect(club.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
-    expect(club.options.map((o: { type: number; name: string }) => [o.type, o.name])).toEqual([
+    expect(club.options?.map((o) => [o.type, o.name])).toEqual([
       [ApplicationCommandOptionType.Subcommand, "show"],
       [ApplicationCommandOptionType.Subcommand, "rename"],
     ]);

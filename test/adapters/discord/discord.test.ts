@@ -7,24 +7,20 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../../commands/index.ts";
 import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
-import { commandsBody } from "../../../src/adapters/discord/register.ts";
-import { escapeText, LIMITS } from "../../../src/adapters/discord/render.ts";
+import { escapeText } from "../../../src/adapters/discord/render.ts";
 import { ConfigError } from "../../../src/config.ts";
-import type { CommandContext } from "../../../src/core/command.ts";
-import { runText, validateInput } from "../../../src/core/dispatch.ts";
+import { validateInput } from "../../../src/core/dispatch.ts";
 import { DeliveryError } from "../../../src/core/errors.ts";
-import type { PlatformAdapter } from "../../../src/core/ports.ts";
+import { createCore } from "../../../src/core/handle.ts";
+import type { Adapter } from "../../../src/core/ports.ts";
 import { paragraph, reply } from "../../../src/core/reply.ts";
-import { MemoryStore } from "../../../src/store/memory.ts";
-import { slashFromLine } from "../../fakes/discord/commandLine.ts";
 import type { FakeDiscord } from "../../fakes/discord/server.ts";
-import { sampleCommands } from "../../fixtures/sampleCommands.ts";
 import { testContext } from "../../helpers.ts";
 import { answerOf, recordingLogger, startBot } from "./harness.ts";
 
 describe("Discord adapter with the real registry, against a fake Discord", () => {
   let fake: FakeDiscord;
-  let adapter: PlatformAdapter;
+  let adapter: Adapter;
   let stop: () => Promise<void>;
   const logger = recordingLogger();
 
@@ -45,58 +41,9 @@ describe("Discord adapter with the real registry, against a fake Discord", () =>
     });
   });
 
-  it("GIVEN start-up THEN every registry command is registered globally in one PUT", () => {
-    const puts = fake.requests.filter((r) => r.method === "PUT");
-    expect(puts.map((r) => r.path)).toEqual([`/applications/${fake.world.applicationId}/commands`]);
-    expect(puts[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsBody(commands))));
-    const ask = puts[0]?.body.find((c: { name: string }) => c.name === "ask");
-    expect(ask.options).toEqual([
-      expect.objectContaining({
-        name: "question",
-        type: ApplicationCommandOptionType.String,
-        required: true,
-        autocomplete: true,
-        min_length: 3,
-        max_length: 500,
-      }),
-    ]);
-  });
-
-  describe("GIVEN each sample command sent as a slash command in a server channel", () => {
-    // The engine's own answer to the same line, by the same caller, over a separate store.
-    let expectedCtx: CommandContext;
-    beforeAll(async () => {
-      const base = await testContext({ store: new MemoryStore() });
-      expectedCtx = {
-        ...base,
-        caller: {
-          platform: "discord",
-          userId: `discord:${fake.world.member.id}`,
-          displayName: fake.world.member.username,
-          chatId: `discord:${fake.world.channelId}`,
-          chatKind: "group",
-          canManage: async () => true,
-        },
-      };
-    });
-
-    it.each(Object.entries(sampleCommands))(
-      "/%s THEN it is answered with content or an embed, private when personal, mentioning no one",
-      async (_path, line) => {
-        const { name, options } = slashFromLine(line, commands);
-        const { requests } = await fake.runCommand(name, options);
-        const expected = await runText(line, expectedCtx);
-        expect(expected?.ok).toBe(true);
-        const answer = answerOf(requests);
-        expect(answer.allowed_mentions).toEqual({ parse: [] });
-        expect(answer.flags & MessageFlags.Ephemeral).toBe(
-          expected?.reply.private ? MessageFlags.Ephemeral : 0,
-        );
-        if (expected?.reply.title) expect(answer.embeds?.[0]?.title).toBe(expected.reply.title.slice(0, 256));
-        else expect(answer.content?.length).toBeGreaterThan(0);
-        expect(answer.content?.length ?? 0).toBeLessThanOrEqual(LIMITS.content);
-      },
-    );
+  it("GIVEN start-up THEN no command is registered: only `npm run register` does that", () => {
+    const writes = fake.requests.filter((r) => r.path.includes("/commands") && r.method !== "GET");
+    expect(writes).toEqual([]);
   });
 
   it("GIVEN /about in a DM with the bot THEN it is answered there", async () => {
@@ -177,7 +124,7 @@ describe("Discord adapter with the real registry, against a fake Discord", () =>
       const channel = `${fake.world.channelId}${code}`;
       fake.failChannel(channel, { status, code, message });
       const error = await adapter
-        .send(channel, reply({ blocks: [paragraph("tip")] }))
+        .send(`discord:${channel}`, reply({ blocks: [paragraph("tip")] }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect(error).toMatchObject({ permanent: true });
@@ -185,10 +132,23 @@ describe("Discord adapter with the real registry, against a fake Discord", () =>
     },
   );
 
+  it("GIVEN an address that is not a Discord channel THEN send() refuses it for good, unsent", async () => {
+    const posts = fake.requests.filter((r) => r.method === "POST").length;
+    expect(adapter.owns(fake.world.channelId)).toBe(false);
+    await expect(
+      adapter.send(fake.world.channelId, reply({ blocks: [paragraph("tip")] })),
+    ).rejects.toMatchObject({
+      permanent: true,
+    });
+    expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(posts);
+  });
+
   it("GIVEN any other Discord error on send() THEN it is a transient DeliveryError", async () => {
     const channel = `${fake.world.channelId}9`;
     fake.failChannel(channel, { status: 400, code: 50035, message: "Invalid Form Body" });
-    const error = await adapter.send(channel, reply({ blocks: [paragraph("tip")] })).catch((e: unknown) => e);
+    const error = await adapter
+      .send(`discord:${channel}`, reply({ blocks: [paragraph("tip")] }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ permanent: false });
   });
@@ -198,8 +158,7 @@ describe("Discord adapter with the real registry, against a fake Discord", () =>
     const wrong = createDiscordAdapter({
       token: `wrong.${"y".repeat(60)}`,
       apiUrl: fake.apiUrl,
-      services,
-      commands,
+      core: createCore(services, commands),
     });
     const error = await wrong.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);

@@ -1,27 +1,13 @@
 import { InteractionResponseType } from "discord.js";
-import { commands } from "../../../commands/index.ts";
+import { commands, plainTextCommand } from "../../../commands/index.ts";
 import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
-import type { CommandSpec } from "../../../src/core/command.ts";
-import type { Logger, PlatformAdapter } from "../../../src/core/ports.ts";
+import type { CommandSpec, Services } from "../../../src/core/command.ts";
+import { createCore } from "../../../src/core/handle.ts";
+import type { Adapter, Logger } from "../../../src/core/ports.ts";
 import { FakeDiscord, type RecordedRequest } from "../../fakes/discord/server.ts";
 import { testContext } from "../../helpers.ts";
 
-export interface LogLine {
-  level: "debug" | "info" | "warn" | "error";
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-/** A logger that keeps what it is given, for asserting on what was logged. */
-export function recordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine["level"]) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj: obj as Record<string, unknown>, msg });
-    };
-  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+export { recordingLogger } from "../../helpers.ts";
 
 export interface BotOptions {
   commands?: readonly CommandSpec[];
@@ -29,21 +15,25 @@ export interface BotOptions {
   deferAfterMs?: number;
   /** HELLO's heartbeat interval at the fake gateway. */
   heartbeatIntervalMs?: number;
+  services?: Partial<Services>;
 }
 
 /** A fake Discord and the real adapter connected to it, over the test knowledge and a memory store. */
 export async function startBot(
   options: BotOptions = {},
-): Promise<{ fake: FakeDiscord; adapter: PlatformAdapter; stop: () => Promise<void> }> {
+): Promise<{ fake: FakeDiscord; adapter: Adapter; services: Services; stop: () => Promise<void> }> {
   const fake = await FakeDiscord.start(
     options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {},
   );
-  const { services } = await testContext(options.logger ? { logger: options.logger } : {});
+  const { services } = await testContext({
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...options.services,
+  });
+  const core = createCore(services, options.commands ?? commands, { plainText: plainTextCommand });
   const adapter = createDiscordAdapter({
     token: fake.token,
     apiUrl: fake.apiUrl,
-    services,
-    commands: options.commands ?? commands,
+    core,
     ...(options.deferAfterMs ? { deferAfterMs: options.deferAfterMs } : {}),
   });
   await adapter.start();
@@ -51,7 +41,7 @@ export async function startBot(
     await adapter.stop();
     await fake.stop();
   };
-  return { fake, adapter, stop };
+  return { fake, adapter, services, stop };
 }
 
 /** The message an interaction was answered with: the callback's data, or the edit of a deferral. */

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import {
+  type APIApplicationCommand,
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandOption,
   ApplicationCommandOptionType,
@@ -10,18 +11,12 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { commands } from "../../../commands/index.ts";
-import { createDiscordAdapter } from "../../../src/adapters/discord/index.ts";
-import {
-  type CommandsBody,
-  commandsBody,
-  commandsHash,
-  slashCommand,
-} from "../../../src/adapters/discord/register.ts";
+import { type CommandsBody, commandsBody, slashCommand } from "../../../src/adapters/discord/register.ts";
+import { planSync } from "../../../src/adapters/discord/sync.ts";
 import { defineCommand } from "../../../src/core/command.ts";
+import { manage } from "../../../src/core/preconditions.ts";
 import { reply } from "../../../src/core/reply.ts";
-import { MemoryStore } from "../../../src/store/memory.ts";
 import { FakeDiscord } from "../../fakes/discord/server.ts";
-import { testContext } from "../../helpers.ts";
 
 const exec = promisify(execFile);
 
@@ -123,7 +118,7 @@ describe("Discord registration from the registry", () => {
         taken: z.iso.date().optional().describe("When you took it"),
         visa: z.boolean().optional().describe("Needs a visa"),
       }),
-      manage: true,
+      preconditions: [manage],
       run: () => reply({ blocks: [] }),
     });
     const slash = slashCommand(command);
@@ -179,27 +174,54 @@ describe("Discord registration from the registry", () => {
       },
     ]);
   });
+});
 
-  it("GIVEN the same commands THEN the hash is the same; another place or another command changes it", () => {
-    const target = { applicationId: "1" };
-    const other: CommandsBody = [
-      ...body,
-      slashCommand(
-        defineCommand({
-          name: "extra",
-          description: "x",
-          options: z.object({}),
-          run: () => reply({ blocks: [] }),
-        }),
-      ),
-    ];
-    expect(commandsHash(target, commandsBody(commands))).toBe(commandsHash(target, body));
-    expect(commandsHash({ ...target, guildId: "2" }, body)).not.toBe(commandsHash(target, body));
-    expect(commandsHash(target, other)).not.toBe(commandsHash(target, body));
+describe("Discord registration as a diff with what Discord has", () => {
+  const wanted = commandsBody(commands);
+  /** The registry as Discord would store it: ids added, false flags left out, defaults filled in. */
+  const asStored = (body: CommandsBody) =>
+    body.map((command, i) => ({
+      ...JSON.parse(JSON.stringify(command)),
+      id: String(1000 + i),
+      application_id: "1",
+      version: "1",
+      nsfw: false,
+      name_localizations: null,
+      options: (command.options ?? []).map(({ required, ...option }) => ({
+        ...option,
+        ...(required ? { required } : {}),
+      })),
+    })) as APIApplicationCommand[];
+
+  it("GIVEN Discord has exactly the registry (in its own normal form) THEN nothing changes", () => {
+    const plan = planSync(asStored(wanted), wanted);
+    expect(plan).toMatchObject({ create: [], edit: [], remove: [] });
+    expect(plan.unchanged).toEqual(wanted.map((c) => c.name));
+  });
+
+  it("GIVEN a command changed, one missing and one extra on Discord THEN edit, create and delete exactly those", () => {
+    const stored = asStored(wanted);
+    const [first, second, ...others] = stored;
+    const changed = { ...first, description: "An older description" } as APIApplicationCommand;
+    const extra = { ...(second as APIApplicationCommand), id: "9", name: "retired" };
+    const plan = planSync([changed, extra, ...others], wanted);
+    expect(plan.edit.map((e) => [e.id, e.command.name])).toEqual([[first?.id, first?.name]]);
+    expect(plan.create.map((c) => c.name)).toEqual([second?.name]);
+    expect(plan.remove).toEqual([{ id: "9", name: "retired" }]);
+    expect(plan.unchanged).toHaveLength(wanted.length - 2);
+  });
+
+  it("GIVEN a changed option bound or permission THEN it is an edit", () => {
+    const stored = asStored(wanted);
+    const ask = stored.find((c) => c.name === "ask") as unknown as { options: object[] };
+    ask.options = [{ ...ask.options[0], max_length: 400 }];
+    const nudge = stored.find((c) => c.name === "nudge") as APIApplicationCommand;
+    nudge.default_member_permissions = null;
+    expect(planSync(stored, wanted).edit.map((e) => e.command.name)).toEqual(["ask", "nudge"]);
   });
 });
 
-describe("Discord registration against a fake Discord", () => {
+describe("`npm run register` against a fake Discord", () => {
   let fake: FakeDiscord;
   beforeEach(async () => {
     fake = await FakeDiscord.start();
@@ -208,63 +230,69 @@ describe("Discord registration against a fake Discord", () => {
     await fake.stop();
   });
 
-  const puts = () => fake.requests.filter((r) => r.method === "PUT");
-
-  it("GIVEN a restart with unchanged commands THEN they are not registered again", async () => {
-    const store = new MemoryStore();
-    for (let run = 0; run < 2; run++) {
-      const { services } = await testContext({ store });
-      const adapter = createDiscordAdapter({ token: fake.token, apiUrl: fake.apiUrl, services, commands });
-      await adapter.start();
-      await adapter.stop();
-    }
-    expect(puts()).toHaveLength(1);
-  });
-
-  it("GIVEN DISCORD_GUILD_ID THEN start-up registers to that server only", async () => {
-    const { services } = await testContext();
-    const adapter = createDiscordAdapter({
-      token: fake.token,
-      apiUrl: fake.apiUrl,
-      guildId: fake.world.guildId,
-      services,
-      commands,
+  const writes = () => fake.requests.filter((r) => r.path.includes("/commands") && r.method !== "GET");
+  const register = (env: Record<string, string> = {}, args: string[] = []) =>
+    exec("npm", ["run", "--silent", "register", "--", ...args], {
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: fake.token,
+        DISCORD_API_URL: fake.apiUrl,
+        DISCORD_GUILD_ID: "",
+        ...env,
+      },
+      cwd: process.cwd(),
     });
-    await adapter.start();
-    await adapter.stop();
-    expect(puts().map((r) => r.path)).toEqual([
-      `/applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`,
+
+  it("GIVEN Discord has an older set THEN it prints the diff, sends only the changes, and a second run changes nothing", async () => {
+    const body = commandsBody(commands);
+    const [first, , ...others] = body;
+    fake.rest.seedCommands("global", [
+      { ...first, description: "An older description" },
+      ...others,
+      { name: "retired", description: "Gone from the registry", type: 1 },
     ]);
+    const { stdout } = await register();
+    expect(stdout).toContain("Discord commands of Stepwise, globally:");
+    expect(stdout).toContain(`~ /${first?.name} updated`);
+    expect(stdout).toContain(`+ /${body[1]?.name} created`);
+    expect(stdout).toContain("- /retired deleted");
+    expect(stdout).toContain(`= ${others.length} unchanged`);
+    expect(
+      writes()
+        .map((r) => r.method)
+        .sort(),
+    ).toEqual(["DELETE", "PATCH", "POST"]);
+    const held = fake.rest.commands.get("global") ?? [];
+    expect(held.map((c) => c.name).sort()).toEqual(body.map((c) => c.name).sort());
+
+    const again = await register();
+    expect(again.stdout).toContain(`= ${body.length} unchanged`);
+    expect(writes()).toHaveLength(3);
   });
 
-  it("GIVEN `npm run register` with DISCORD_GUILD_ID THEN the real script PUTs the registry to that server", async () => {
-    const env = {
-      ...process.env,
-      DISCORD_TOKEN: fake.token,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_GUILD_ID: fake.world.guildId,
-    };
-    const { stdout } = await exec("npm", ["run", "--silent", "register"], { env, cwd: process.cwd() });
-    expect(stdout).toContain(`Registered ${commands.length} commands to server ${fake.world.guildId}`);
-    expect(puts().map((r) => r.path)).toEqual([
-      `/applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`,
-    ]);
-    expect(puts()[0]?.body).toEqual(JSON.parse(JSON.stringify(commandsBody(commands, fake.world.guildId))));
-    expect(puts()[0]?.body[0]).not.toHaveProperty("contexts");
+  it("GIVEN --dry-run THEN it prints what would change and changes nothing", async () => {
+    const { stdout } = await register({}, ["--dry-run"]);
+    expect(stdout).toContain(`+ /ask would be created`);
+    expect(stdout).toContain("Dry run: nothing was changed.");
+    expect(writes()).toEqual([]);
   });
 
-  it("GIVEN `npm run register` with a wrong token THEN it says how to fix it", async () => {
-    const env = {
-      ...process.env,
-      DISCORD_TOKEN: `wrong.${"z".repeat(60)}`,
-      DISCORD_API_URL: fake.apiUrl,
-      DISCORD_GUILD_ID: "",
-    };
-    const error = await exec("npm", ["run", "--silent", "register"], { env, cwd: process.cwd() }).catch(
-      (e: unknown) => e,
-    );
+  it("GIVEN DISCORD_GUILD_ID THEN the commands go to that server only, without global-only fields", async () => {
+    const { stdout } = await register({ DISCORD_GUILD_ID: fake.world.guildId });
+    expect(stdout).toContain(`in server ${fake.world.guildId}`);
+    const paths = new Set(writes().map((r) => r.path));
+    expect([...paths]).toEqual([
+      `/applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`,
+    ]);
+    expect(writes()[0]?.body).not.toHaveProperty("contexts");
+    expect(fake.rest.commands.get(fake.world.guildId)).toHaveLength(commands.length);
+    expect(fake.rest.commands.get("global")).toBeUndefined();
+  });
+
+  it("GIVEN a wrong token THEN it says how to fix it", async () => {
+    const error = await register({ DISCORD_TOKEN: `wrong.${"z".repeat(60)}` }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 1 });
     expect((error as { stderr: string }).stderr).toMatch(/DISCORD_TOKEN was rejected .*Reset Token/);
-    expect(puts()).toHaveLength(0);
+    expect(writes()).toHaveLength(0);
   });
 });

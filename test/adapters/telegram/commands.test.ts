@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "../../../commands/index.ts";
 import { BOT_COMMAND_LIMITS, botCommands } from "../../../src/adapters/telegram/botCommands.ts";
-import { renderHtml } from "../../../src/adapters/telegram/render.ts";
-import type { CommandContext } from "../../../src/core/command.ts";
-import { runText } from "../../../src/core/dispatch.ts";
-import { MemoryStore } from "../../../src/store/memory.ts";
 import { fakeGroup, fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
-import { sampleCommands } from "../../fixtures/sampleCommands.ts";
 import { type Harness, startTelegram } from "./harness.ts";
 
 let bot: Harness;
@@ -49,41 +44,6 @@ describe("Telegram adapter: start-up and the command menu", () => {
     expect(entry?.description.length).toBe(BOT_COMMAND_LIMITS.descriptionLength);
     expect(entry?.description.endsWith("…")).toBe(true);
   });
-});
-
-describe("Telegram adapter: every command of the registry", () => {
-  // One person runs the sample lines in order, as the samples assume (`/score remove` removes what `/score add` added).
-  const user = fakeUser("Sam");
-  it.each(Object.entries(sampleCommands))(
-    "GIVEN /%s in a private chat THEN it runs and the reply arrives as valid HTML",
-    async (path, line) => {
-      const chat = privateChatOf(user);
-      // What the engine answers on the same data, for the same person: the adapter must deliver it.
-      const engine: CommandContext = {
-        caller: {
-          platform: "telegram",
-          userId: `telegram:${user.id}`,
-          chatId: `telegram:${chat.id}`,
-          chatKind: "private",
-        },
-        services: { ...bot.services, store: new MemoryStore(structuredClone(bot.services.store.read())) },
-        commands,
-      };
-      const expected = await runText(line, engine);
-      expect(expected?.ok).toBe(true);
-      const seen = bot.fake.messagesIn(chat.id).length;
-      bot.fake.userSays(user, chat, line);
-      const log = await bot.handled(lastUpdateId());
-      expect(log.obj).toMatchObject({ command: path, ok: true });
-      const chunks = renderHtml(expected?.reply ?? { blocks: [], private: false, data: {} });
-      const received = await bot.fake.waitFor(() => {
-        const messages = bot.fake.messagesIn(chat.id).slice(seen);
-        return messages.length >= chunks.length && messages;
-      });
-      const firstText = expected?.reply.title ?? firstBlockText(expected?.reply.blocks[0]);
-      expect(received[0]?.message.text.startsWith(firstText)).toBe(true);
-    },
-  );
 });
 
 describe("Telegram adapter: the text syntax", () => {
@@ -137,7 +97,3 @@ describe("Telegram adapter: the text syntax", () => {
 });
 
 const lastUpdateId = () => bot.fake.lastUpdateId;
-
-function firstBlockText(block: { kind: string; text?: string; items?: string[] } | undefined): string {
-  return block?.text ?? block?.items?.[0] ?? "";
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyAnswer, completed, GuidedInputs, nextQuestion } from "../../../src/adapters/telegram/guided.ts";
+import { applyAnswer, GuidedInputs, inputOf, nextQuestion } from "../../../src/adapters/telegram/guided.ts";
 import { isGroup, type LeafCommand } from "../../../src/core/command.ts";
 import { testCommands } from "./harness.ts";
 
@@ -35,15 +35,22 @@ describe("guided input state", () => {
     expect(nextQuestion(second)?.expects).toBe("Type a whole number from 1 to 16.");
   });
 
-  it("GIVEN answers one by one THEN a wrong one changes nothing and the last completes the command", () => {
+  it("GIVEN answers one by one THEN a wrong one changes nothing and each right one goes into the command", () => {
     const flows = new GuidedInputs(movableClock("2026-11-25T12:00:00Z"));
     if (!demo) throw new Error("the test registry has a command group");
     const flow = flows.begin(1, 1, { kind: "group", group: demo }, {});
     expect(applyAnswer(flow, "three")).toEqual({ ok: false, message: "Choose one of one, two." });
     expect(applyAnswer(flow, "Two")).toEqual({ ok: true, value: "two" });
-    expect(completed(flow)).toBeUndefined();
+    expect(inputOf(flow)).toEqual({ kind: "command", name: "demo", subcommand: "two", options: {} });
+    expect(nextQuestion(flow)?.choices).toEqual(["low", "high"]);
     expect(applyAnswer(flow, "medium")).toMatchObject({ ok: false });
     expect(applyAnswer(flow, "HIGH")).toEqual({ ok: true, value: "high" });
-    expect(completed(flow)).toMatchObject({ path: "demo two", raw: { level: "high" } });
+    expect(nextQuestion(flow)).toBeUndefined();
+    expect(inputOf(flow)).toEqual({
+      kind: "command",
+      name: "demo",
+      subcommand: "two",
+      options: { level: "high" },
+    });
   });
 });

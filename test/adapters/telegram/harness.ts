@@ -1,6 +1,6 @@
 import type { Chat, User } from "grammy/types";
 import { z } from "zod";
-import { commands as registry } from "../../../commands/index.ts";
+import { plainTextCommand, commands as registry } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
 import type { ThrottleLimits } from "../../../src/adapters/telegram/throttle.ts";
 import {
@@ -9,38 +9,23 @@ import {
   defineCommandGroup,
   type Services,
 } from "../../../src/core/command.ts";
-import type { Logger, PlatformAdapter } from "../../../src/core/ports.ts";
+import { createCore } from "../../../src/core/handle.ts";
+import type { Adapter } from "../../../src/core/ports.ts";
+import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { MemoryStore } from "../../../src/store/memory.ts";
 import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
-import { testContext } from "../../helpers.ts";
-
-export interface LogEntry {
-  level: keyof Logger;
-  obj: Record<string, unknown>;
-  msg?: string;
-}
-
-/** A logger that keeps what it is told, so tests can see what the adapter reported. */
-export function recordingLogger(): { logger: Logger; entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: keyof Logger) =>
-    (obj: object, msg?: string): void => {
-      entries.push({ level, obj: obj as Record<string, unknown>, ...(msg === undefined ? {} : { msg }) });
-    };
-  return { logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") }, entries };
-}
+import { type LogLine, recordingLogger, testContext } from "../../helpers.ts";
 
 export interface Harness {
   fake: FakeTelegram;
-  adapter: PlatformAdapter;
+  adapter: Adapter;
   services: Services;
-  logs: LogEntry[];
+  logs: LogLine[];
   /** A user writes; resolves with the bot's next message in that chat. */
   say(user: User, chat: Chat, text: string, options?: { replyTo?: BotMessage }): Promise<BotMessage>;
-  /** Resolves once the adapter has logged the command of this update as handled. */
-  handled(updateId: number): Promise<LogEntry>;
+  /** Resolves once the core has logged the command of this update as handled. */
+  handled(updateId: number): Promise<LogLine>;
   stop(): Promise<void>;
 }
 
@@ -55,14 +40,15 @@ export async function startTelegram(
 ): Promise<Harness> {
   const fake = new FakeTelegram(options.fake);
   const apiRoot = await fake.start();
-  const { logger, entries } = recordingLogger();
+  const logger = recordingLogger();
+  const entries = logger.lines;
   const base = await testContext();
   const services: Services = { ...base.services, logger, store: new MemoryStore(), ...options.services };
+  const core = createCore(services, options.commands ?? registry, { plainText: plainTextCommand });
   const adapter = createTelegramAdapter({
     token: fake.token,
     apiRoot,
-    services,
-    commands: options.commands ?? registry,
+    core,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   await adapter.start();
@@ -78,7 +64,7 @@ export async function startTelegram(
     },
     handled(updateId) {
       return fake.waitFor(() =>
-        entries.find((e) => e.msg === "telegram command handled" && e.obj.updateId === updateId),
+        entries.find((e) => e.msg === "command" && e.obj.requestId === String(updateId)),
       );
     },
     async stop() {
@@ -124,13 +110,12 @@ export const testCommands: readonly CommandSpec[] = [
     name: "mystatus",
     description: "Show your stored Step 2 CK score",
     options: z.object({}),
-    personal: true,
+    preconditions: [privateOnly],
     run(_input, { caller, services }) {
       const score = services.store.read().users[caller.userId]?.profile.step2ck_score;
       return reply({
         title: "Your status",
         blocks: [paragraph(score === undefined ? "No score stored." : `Step 2 CK score: ${score}`)],
-        private: true,
         data: { score },
       });
     },
@@ -139,7 +124,7 @@ export const testCommands: readonly CommandSpec[] = [
     name: "groupsetting",
     description: "Change a setting of this group",
     options: z.object({}),
-    manage: true,
+    preconditions: [manage],
     run() {
       return reply({ blocks: [paragraph("Group setting saved.")] });
     },

@@ -3,6 +3,7 @@ import { commands } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
 import { ConfigError } from "../../../src/config.ts";
 import { DeliveryError } from "../../../src/core/errors.ts";
+import { createCore } from "../../../src/core/handle.ts";
 import { paragraph, reply } from "../../../src/core/reply.ts";
 import { FakeTelegram, fakeGroup, fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { testContext } from "../../helpers.ts";
@@ -25,8 +26,7 @@ describe("Telegram adapter: start-up errors", () => {
       const adapter = createTelegramAdapter({
         token: "123456789:AAThisIsNotTheRightTokenForTheBot00",
         apiRoot,
-        services,
-        commands,
+        core: createCore(services, commands),
       });
       const failure = adapter.start();
       await expect(failure).rejects.toBeInstanceOf(ConfigError);
@@ -101,37 +101,35 @@ describe("Telegram adapter: rate limits and failures", () => {
 });
 
 describe("Telegram adapter: users who blocked the bot", () => {
-  it("GIVEN a user blocks the bot THEN it is recorded, nothing is sent, and writing again lifts it", async () => {
+  it("GIVEN a user blocks the bot THEN one record says so (theirs), and writing again lifts it", async () => {
     bot = await startTelegram();
     const user = fakeUser("Dana");
     const chat = privateChatOf(user);
     const key = `telegram:${user.id}`;
     await bot.say(user, chat, "/start");
     bot.fake.block(user);
-    await bot.fake.waitFor(() => bot?.services.store.read().chats[key]?.undeliverable);
-    const sends = bot.fake.callsOf("sendMessage").length;
-
-    const refusal = bot.adapter.send(key, nudge);
-    await expect(refusal).rejects.toBeInstanceOf(DeliveryError);
-    await expect(refusal).rejects.toMatchObject({ permanent: true, reason: "the user blocked the bot" });
-    expect(bot.fake.callsOf("sendMessage")).toHaveLength(sends);
+    const record = await bot.fake.waitFor(() => bot?.services.store.read().chats[key]);
+    expect(record).toMatchObject({ unreachable: { reason: "the user blocked the bot" }, owner: key });
 
     await bot.say(user, chat, "/about");
-    expect(bot.services.store.read().chats[key]?.undeliverable).toBeUndefined();
+    expect(bot.services.store.read().chats[key]).toBeUndefined();
     await bot.adapter.send(key, nudge);
     expect(bot.fake.messagesIn(chat.id).at(-1)?.message.text).toBe("Time for today's question block.");
   });
 
-  it("GIVEN a 403 when sending THEN a permanent DeliveryError, recorded so the next send does not try", async () => {
+  it("GIVEN a 403 when sending THEN a permanent DeliveryError; an address that is not Telegram's is refused unsent", async () => {
     bot = await startTelegram();
     const user = fakeUser("Eve");
     await bot.say(user, privateChatOf(user), "/start");
     bot.fake.block(user, { notify: false });
-    await expect(bot.adapter.send(`telegram:${user.id}`, nudge)).rejects.toMatchObject({
+    const refusal = bot.adapter.send(`telegram:${user.id}`, nudge);
+    await expect(refusal).rejects.toBeInstanceOf(DeliveryError);
+    await expect(refusal).rejects.toMatchObject({
       permanent: true,
       reason: "Telegram refused: bot was blocked by the user",
     });
     const sends = bot.fake.callsOf("sendMessage").length;
+    expect(bot.adapter.owns(String(user.id))).toBe(false);
     await expect(bot.adapter.send(String(user.id), nudge)).rejects.toMatchObject({ permanent: true });
     expect(bot.fake.callsOf("sendMessage")).toHaveLength(sends);
   });

@@ -140,6 +140,8 @@ export interface InteractionOptions {
   in?: "guild" | "dm";
   /** Whether the member has Manage Server (servers only; default true). */
   manage?: boolean;
+  /** Who runs it (default: the world's member). */
+  user?: APIUser;
 }
 
 type InteractionPayload = APIChatInputApplicationCommandInteraction & Record<string, unknown>;
@@ -153,6 +155,7 @@ function interaction(
 ): InteractionPayload {
   const inGuild = (where.in ?? "guild") === "guild";
   const channelId = inGuild ? world.channelId : world.dmChannelId;
+  const member = where.user ?? world.member;
   const common = {
     id: snowflake(),
     application_id: world.applicationId,
@@ -174,12 +177,12 @@ function interaction(
   if (!inGuild) {
     return {
       ...common,
-      user: world.member,
+      user: member,
       channel_id: channelId,
       channel: {
         id: channelId,
         type: ChannelType.DM,
-        recipients: [world.member],
+        recipients: [member],
         last_message_id: null,
         flags: 0,
       },
@@ -209,7 +212,7 @@ function interaction(
       flags: 0,
     },
     member: {
-      user: world.member,
+      user: member,
       roles: [],
       permissions: memberPermissions(where.manage ?? true),
       joined_at: new Date(0).toISOString(),

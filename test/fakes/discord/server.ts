@@ -19,27 +19,12 @@ import {
   commandInteraction,
   guildCreate,
   type InteractionOptions,
-  message,
   newWorld,
-  snowflake,
   type World,
 } from "./payloads.ts";
+import { type ApiError, FakeRest, type RecordedRequest } from "./rest.ts";
 
-export interface RecordedRequest {
-  method: string;
-  /** The path after /api/v10 as it arrived (still URL-encoded, e.g. `%40original`). */
-  rawPath: string;
-  /** The same path decoded (`@original`). */
-  path: string;
-  query: URLSearchParams;
-  authorization: string | undefined;
-  /** The status the fake answered with. */
-  status?: number;
-  /** When it arrived (ms since the epoch). */
-  at: number;
-  // biome-ignore lint/suspicious/noExplicitAny: request bodies are arbitrary JSON the tests inspect
-  body: any;
-}
+export type { ApiError, RecordedRequest };
 
 export interface GatewayFrame {
   op: number;
@@ -52,12 +37,6 @@ export interface FakeDiscordOptions {
   token?: string;
   /** HELLO's heartbeat interval; Discord's is about 41 s, tests of zombie connections use less. */
   heartbeatIntervalMs?: number;
-}
-
-export interface ApiError {
-  status: number;
-  code: number;
-  message: string;
 }
 
 const API_PREFIX = "/api/v10";
@@ -76,8 +55,8 @@ export class FakeDiscord {
   ackHeartbeats = true;
   private readonly heartbeatIntervalMs: number;
   private readonly events = new EventEmitter();
-  private readonly channelErrors = new Map<string, { error: ApiError; times: number }>();
-  private nextCallbackError: ApiError | undefined;
+  /** REST answers, including the application's commands as Discord holds them. */
+  readonly rest: FakeRest;
   private readonly sessions = new Map<string, { seq: number }>();
   private readonly http: Server;
   private readonly gateway: WebSocketServer;
@@ -87,6 +66,7 @@ export class FakeDiscord {
   private constructor(options: FakeDiscordOptions) {
     this.token = options.token ?? `fake-token.${"x".repeat(60)}`;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
+    this.rest = new FakeRest(this.world, this.token, () => this.origin);
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.gateway = new WebSocketServer({ server: this.http });
     this.gateway.on("connection", (socket, request) => {
@@ -113,12 +93,12 @@ export class FakeDiscord {
 
   /** Makes the next `times` posts to this channel (all of them by default) fail with a Discord error (e.g. 10003 Unknown Channel). */
   failChannel(channelId: string, error: ApiError, times = Number.POSITIVE_INFINITY): void {
-    this.channelErrors.set(channelId, { error, times });
+    this.rest.failChannel(channelId, error, times);
   }
 
   /** Makes the next interaction callback fail with a Discord error; the ones after succeed. */
   failNextCallback(error: ApiError): void {
-    this.nextCallbackError = error;
+    this.rest.failNextCallback(error);
   }
 
   /** Sends a dispatch event (op 0) on the current gateway connection. */
@@ -305,71 +285,11 @@ export class FakeDiscord {
     };
     this.requests.push(request);
     const [status, body] = url.pathname.startsWith(API_PREFIX)
-      ? this.route(request)
+      ? this.rest.route(request)
       : [404, { message: "404: Not Found", code: 0 }];
     request.status = status;
     res.writeHead(status, body === undefined ? {} : { "content-type": "application/json" });
     res.end(body === undefined ? undefined : JSON.stringify(body));
     this.events.emit("request", request);
-  }
-
-  private route(request: RecordedRequest): [number, unknown] {
-    const { method, path } = request;
-    const { world } = this;
-    const parts = path.split("/").slice(1);
-    // Interaction callbacks and webhooks are authorized by their token in the path.
-    if (parts[0] === "interactions" && parts[3] === "callback" && method === "POST") {
-      const error = this.nextCallbackError;
-      this.nextCallbackError = undefined;
-      return error ? [error.status, { message: error.message, code: error.code }] : [204, undefined];
-    }
-    if (parts[0] === "webhooks" && parts[1] === world.applicationId) {
-      const channelId = world.channelId;
-      if (method === "POST" && parts.length === 3)
-        return [200, message(world, channelId, request.body, world.applicationId)];
-      if (parts[3] === "messages" && method === "PATCH")
-        return [200, message(world, channelId, request.body, world.applicationId)];
-      if (parts[3] === "messages" && method === "DELETE") return [204, undefined];
-    }
-    if (request.authorization !== `Bot ${this.token}`)
-      return [401, { message: "401: Unauthorized", code: 0 }];
-    if (method === "GET" && path === "/gateway/bot") {
-      return [
-        200,
-        {
-          url: `ws://${this.origin}`,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
-        },
-      ];
-    }
-    if (method === "GET" && path === "/applications/@me") {
-      return [
-        200,
-        { id: world.applicationId, name: "Stepwise", flags: 0, bot_public: true, description: "" },
-      ];
-    }
-    if (method === "PUT" && parts[0] === "applications" && parts[1] === world.applicationId) {
-      const guildPath = parts[2] === "guilds";
-      if (guildPath && parts[3] !== world.guildId) return [403, { message: "Missing Access", code: 50001 }];
-      const commands = (request.body as Array<Record<string, unknown>>).map((command) => ({
-        ...command,
-        id: snowflake(),
-        application_id: world.applicationId,
-        version: snowflake(),
-        ...(guildPath ? { guild_id: parts[3] } : {}),
-      }));
-      return [200, commands];
-    }
-    if (method === "POST" && parts[0] === "channels" && parts[2] === "messages") {
-      const channelId = parts[1] ?? "";
-      const failing = this.channelErrors.get(channelId);
-      if (failing && failing.times > 0) {
-        failing.times -= 1;
-        return [failing.error.status, { message: failing.error.message, code: failing.error.code }];
-      }
-      return [200, message(world, channelId, request.body)];
-    }
-    return [404, { message: "404: Not Found", code: 0 }];
   }
 }

@@ -1,0 +1,101 @@
+import type { Chat } from "grammy/types";
+import { createTelegramAdapter } from "../../src/adapters/telegram/index.ts";
+import type { Core } from "../../src/core/handle.ts";
+import type { Adapter } from "../../src/core/ports.ts";
+import {
+  type BotMessage,
+  FakeTelegram,
+  fakeGroup,
+  fakeUser,
+  privateChatOf,
+} from "../fakes/telegram/server.ts";
+import type { LogLine } from "../helpers.ts";
+import { BARRIER, type Driver, handled, isBarrier, type Shown } from "./driver.ts";
+
+const shownOf = (message: BotMessage): Shown => ({
+  text: message.message.text,
+  links: message.links.map((link) => link.url),
+});
+
+/**
+ * The grammY adapter against the fake Bot API. One person, an admin of one group, who has started
+ * a private chat with the bot (so private answers asked for in the group can reach them).
+ */
+export function telegramDriver(): Driver {
+  const fake = new FakeTelegram({ maxPollMs: 100 });
+  const user = fakeUser("Contract");
+  const direct = privateChatOf(user);
+  const group = fakeGroup("Contract group");
+  let adapter: Adapter | undefined;
+  let logs: readonly LogLine[] = [];
+  const chatOf = (where: "private" | "group"): Chat => (where === "group" ? group : direct);
+  const since = (chat: Chat, from: number) =>
+    fake
+      .messagesIn(chat.id)
+      .slice(from)
+      .map(shownOf)
+      .filter((shown) => !isBarrier(shown));
+
+  return {
+    name: "telegram",
+    groups: true,
+    ephemeral: false,
+    canAsk: true,
+
+    async start(core: Core, coreLogs: readonly LogLine[]) {
+      logs = coreLogs;
+      const apiRoot = await fake.start();
+      fake.addChat(group);
+      fake.makeAdmin(group.id, user.id);
+      // Telegram's 20 messages a minute per group would hold the suite's group answers back.
+      const fast = { points: 1000, seconds: 1 };
+      adapter = createTelegramAdapter({
+        token: fake.token,
+        apiRoot,
+        core,
+        limits: { global: fast, group: fast },
+      });
+      await adapter.start();
+      fake.userSays(user, direct, "/start");
+      await fake.nextMessage(direct.id, 0);
+    },
+
+    caller: (where) => ({
+      userId: `telegram:${user.id}`,
+      address: `telegram:${chatOf(where).id}`,
+      chatKind: where,
+      canManage: async () => true,
+    }),
+
+    // One chat's updates are handled in order: once the barrier is answered, so is the line.
+    async send(line, where) {
+      const chat = chatOf(where);
+      const fromGroup = fake.messagesIn(group.id).length;
+      const fromDirect = fake.messagesIn(direct.id).length;
+      fake.userSays(user, chat, line);
+      const requestId = String(fake.lastUpdateId);
+      fake.userSays(user, chat, `/${BARRIER}`);
+      const from = where === "group" ? fromGroup : fromDirect;
+      await fake.waitFor(() => fake.messagesIn(chat.id).slice(from).map(shownOf).some(isBarrier));
+      const visible = where === "group" ? since(group, fromGroup) : [];
+      return { seen: { visible, personal: since(direct, fromDirect) }, requestId };
+    },
+
+    async flood(line, times) {
+      const from = fake.messagesIn(direct.id).length;
+      const ids: string[] = [];
+      for (let i = 0; i < times; i++) {
+        fake.userSays(user, direct, line);
+        ids.push(String(fake.lastUpdateId));
+      }
+      await handled(logs, ids);
+      await adapter?.stop();
+      return { visible: [], personal: since(direct, from) };
+    },
+
+    async stop() {
+      await adapter?.stop();
+      await fake.stop();
+    },
+  };
+}
