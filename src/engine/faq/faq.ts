@@ -102,6 +102,10 @@ const STOP_WORDS = new Set(
 /** Hits considered before abstaining: a lower-ranked entry may be the one that covers the subject. */
 const CANDIDATES = 5;
 
+/** Where a message splits into parts asked on their own: sentences, and "... and when/how/..." joins. */
+const PARTS =
+  /(?<=[?!.])\s+|\s*\.\.\.\s*|\n+|,?\s+(?:and|also|plus)\s+(?=(?:when|what|how|where|which|why|is|are|do|does|can|should|will)\b)/i;
+
 /** A sentence answered alone needs this many meaningful words ... */
 const MIN_SENTENCE_TERMS = 2;
 /** ... and this share of its weight in the entry's title and phrasings (stricter than a whole question). */
@@ -308,13 +312,17 @@ export class FaqIndex {
     }
     const hits = this.rank(question, terms, CANDIDATES);
     const distinctive = terms.filter((term) => this.distinctive.has(term));
-    const best = hits.find((hit) => this.covers(hit, distinctive)) ?? this.bestSentence(question);
+    const whole = hits.find((hit) => this.covers(hit, distinctive));
+    const parts = whole ? [] : this.answeredParts(question);
+    const best = whole ?? parts[0];
     if (!best) {
       return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
     }
-    // A second question in the same message: the entry that covers what the main answer left out.
+    // A second question in the same message: the entry for its other part, or the one that covers
+    // what the main answer left out, comes first among the related entries.
     const leftOut = distinctive.filter((term) => !best.matched.has(term));
-    const second = hits.find((hit) => hit !== best && leftOut.some((term) => hit.matched.has(term)));
+    const second =
+      parts[1] ?? hits.find((hit) => hit !== best && leftOut.some((term) => hit.matched.has(term)));
     const curated = best.entry.related.flatMap((id) => this.byId.get(id) ?? []);
     const related = [...(second ? [second.entry] : []), ...curated, ...hits.map((hit) => hit.entry)].filter(
       (entry, index, all) => entry.id !== best.entry.id && all.findIndex((e) => e.id === entry.id) === index,
@@ -324,23 +332,24 @@ export class FaqIndex {
 
   /**
    * A long message often holds its question in one sentence among background ("I graduated in 2019
-   * ... Do programs want ECFMG certification when I apply?"): the entry that one sentence is about,
-   * when some sentence is answered with confidence on its own.
+   * ... Do programs want ECFMG certification when I apply?"), and one message may ask two things
+   * ("how many times can I take CK and when is the score released?"). Each sentence or joined
+   * question is matched on its own; those an entry covers with confidence come back, best first.
    */
-  private bestSentence(question: string): FaqHit | undefined {
-    const sentences = question.split(/(?<=[?!.])\s+|\s*\.\.\.\s*|\n+/).filter((s) => s.trim().length > 0);
-    if (sentences.length < 2) return undefined;
-    let best: FaqHit | undefined;
-    for (const sentence of sentences) {
-      const terms = this.termsOf(sentence);
+  private answeredParts(question: string): FaqHit[] {
+    const parts = question.split(PARTS).filter((part) => part.trim().length > 0);
+    if (parts.length < 2) return [];
+    const answered: FaqHit[] = [];
+    for (const part of parts) {
+      const terms = this.termsOf(part);
       const distinctive = terms.filter((term) => this.distinctive.has(term));
       if (terms.length < MIN_SENTENCE_TERMS) continue;
-      const hit = this.rank(sentence, terms, CANDIDATES).find(
+      const hit = this.rank(part, terms, CANDIDATES).find(
         (h) => this.covers(h, distinctive) && h.phrasingCoverage >= SENTENCE_PHRASING,
       );
-      if (hit && (!best || hit.phrasingCoverage > best.phrasingCoverage)) best = hit;
+      if (hit && !answered.some((a) => a.entry.id === hit.entry.id)) answered.push(hit);
     }
-    return best;
+    return answered.sort((a, b) => b.phrasingCoverage - a.phrasingCoverage);
   }
 
   /** Whether an entry is sure enough and matches the question's main subject. */
