@@ -54,7 +54,7 @@ describe("corrected knowledge", async () => {
     const answer = text("application-timing");
     expect(answer).toMatch(/only means you can start the application/);
     expect(answer).toMatch(/Programs first see applications on \d+ September \d{4}/);
-    expect(answer).toMatch(/Dates for the \d{4} Match/);
+    expect(answer).toMatch(/For the \d{4} Match/);
   });
 
   it("GIVEN the matched-IMG means THEN the current versions name their edition and stay unverified until read on nrmp.org", () => {
@@ -76,7 +76,7 @@ describe("corrected knowledge", async () => {
     const facts = knowledge.factsIn(entry.body, TODAY).map((f) => ({ ...f }));
     const answer = renderPlain(entryReply(knowledge, entry, [], "2027-04-01"));
     expect(facts.some((f) => f.season === 2027)).toBe(true);
-    expect(answer).toMatch(/Dates for the 2028 Match|for the 2027 Match, which is over/);
+    expect(answer).toMatch(/For the 2028 Match|the 2027 Match, which is over/);
   });
 });
 

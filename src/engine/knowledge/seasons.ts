@@ -15,10 +15,10 @@ export function seasonNote(
   if (seasonal.length === 0) return undefined;
   const matchDay = knowledge.facts.find((f) => f.id === "season.match_day" && f.season === season);
   if (matchDay && typeof matchDay.value === "string" && matchDay.value < today) {
-    return `Dates for the ${season} Match, which is over; the ${season + 1} dates were not yet published when this was reviewed.`;
+    return `These figures are for the ${season} Match, which is over; the ${season + 1} ones were not yet published when this was reviewed.`;
   }
   const estimated = seasonal.some((fact) => fact.estimated && fact.season === season);
   return estimated
-    ? `Dates for the ${season} Match; some are estimates from last season's pattern (not yet published).`
-    : `Dates for the ${season} Match.`;
+    ? `For the ${season} Match; some dates are estimates from last season's pattern (not yet published).`
+    : `For the ${season} Match.`;
 }
