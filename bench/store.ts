@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { UserRecord } from "../src/core/records.ts";
-import { FileStore } from "../src/store/fileStore.ts";
+import { FileStore } from "../src/store/file/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 
 const NOW = "2026-11-25T12:00:00.000Z";

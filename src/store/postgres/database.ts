@@ -70,6 +70,9 @@ export class Database implements Queryable {
   private readonly pool: pg.Pool;
 
   constructor(readonly options: DatabaseOptions) {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+      throw new Error(`not a plain schema name: ${options.schema}`);
+    }
     const settings = [
       // Acknowledged means durable: a commit returns once it is flushed, whatever the server's default.
       "-c synchronous_commit=on",
