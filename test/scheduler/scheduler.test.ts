@@ -258,6 +258,24 @@ describe("nudge scheduler", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("GIVEN a nudge delivered THEN /nudge status shows its day as last sent; GIVEN the next one refused for good THEN it still shows the delivered day", async () => {
+    clock = new ManualClock("2026-06-01T00:00:00Z");
+    const nudges = await scheduler();
+    await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
+    await tickAt(nudges, clock, "2026-06-01T02:00:00Z");
+    const lastSent = async () => {
+      const status = await command("/nudge status", "-1", nudges);
+      return status.blocks
+        .flatMap((b) => (b.kind === "fields" ? b.fields : []))
+        .find((f) => f.name === "Last sent");
+    };
+    expect((await lastSent())?.value).toBe("2026-06-01");
+    failWith = () => new DeliveryError("403: bot was kicked", true, "the bot was removed from this group");
+    await tickAt(nudges, clock, "2026-06-02T02:00:00Z");
+    expect(backend.document.read().subscriptions["-1"]?.last_sent_day).toBe("2026-06-02");
+    expect((await lastSent())?.value).toBe("2026-06-01");
+  });
+
   it("GIVEN a transient failure THEN delivery is retried and the nudge arrives once", async () => {
     clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();
