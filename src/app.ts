@@ -89,7 +89,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     await shutdown("start-up failed");
     throw error;
   }
-  await scheduler.start();
+  // Not awaited: ready does not wait for node-cron to load (it loads only when there are nudges).
+  scheduler
+    .start()
+    .catch((error: unknown) => logger.error({ err: error }, "the nudge scheduler did not start"));
   logger.info({ entries: knowledge.entries.length, adapters: started.map((a) => a.name) }, "ready");
   const endings = started.flatMap((adapter) => (adapter.ended ? [adapter.ended] : []));
   return { ended: endings.length > 0 ? Promise.race(endings) : new Promise(() => {}), shutdown };

@@ -55,6 +55,8 @@ export class NudgeScheduler implements NudgeSchedule {
   private cron: Promise<ScheduledTask | undefined> | undefined;
   /** Aborts waiting retries at shutdown; the day stays claimed, so nothing is sent twice later. */
   private readonly stopping = new AbortController();
+  /** Start-up's look for a nudge to keep: stop() waits for it, so the store is not closed under it. */
+  private pending: Promise<unknown> = Promise.resolve();
   /** The processing part of the latest tick; ticks queue behind it so none overlap. */
   private processing: Promise<unknown> = Promise.resolve();
 
@@ -76,8 +78,9 @@ export class NudgeScheduler implements NudgeSchedule {
   async start(): Promise<void> {
     this.started = true;
     this.runTick();
+    this.pending = this.options.queue.nextDueAt();
     // Resolves once the minute check is running (at once when there is nothing to schedule yet).
-    if ((await this.options.queue.nextDueAt()) !== undefined) await this.startCron();
+    if ((await this.pending) !== undefined) await this.startCron();
   }
 
   // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
@@ -105,6 +108,7 @@ export class NudgeScheduler implements NudgeSchedule {
   /** Stops the minute check and waits for deliveries under way. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    await this.pending.catch(() => undefined);
     await (await this.cron)?.destroy();
     await this.processing;
     await Promise.allSettled([...this.deliveries]);
