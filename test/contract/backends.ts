@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Backend } from "../../src/core/repositories.ts";
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
+import type { Backend, Repositories } from "../../src/core/repositories.ts";
 import { openFileBackend } from "../../src/store/file/fileStore.ts";
 import { MemoryStore, memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
@@ -87,4 +88,43 @@ function postgres(): BackendUnderTest {
   };
 }
 
-export const backends = (): BackendUnderTest[] => [memory, file, postgres()];
+const backends = (): BackendUnderTest[] => [memory, file, postgres()];
+
+/** What a contract test has of its backend: the place's backends, opened and restarted. */
+export interface OnBackend {
+  /** Opens a backend on the test's place (one more process, where the backend is shared). */
+  open(): Promise<Repositories>;
+  /** Closes every backend open on the place and opens one again: a restart. */
+  restart(): Promise<Repositories>;
+  /** Whether several backends may be open on the place at once (processes sharing a database). */
+  shared(): boolean;
+}
+
+/** Runs `tests` once per backend, each test on an empty place, closing what it opened. */
+export function describeEachBackend(title: string, tests: (on: OnBackend) => void): void {
+  describe.each(backends())(`$name backend: ${title}`, (backend) => {
+    let place: Place;
+    const opened: Backend[] = [];
+    const open = async (): Promise<Repositories> => {
+      const started = await place.open();
+      opened.push(started);
+      return started.repositories;
+    };
+    const restart = async (): Promise<Repositories> => {
+      for (const running of opened.splice(0)) await running.close();
+      return open();
+    };
+
+    beforeAll(async () => backend.setUp?.());
+    afterAll(async () => backend.tearDown?.());
+    beforeEach(async () => {
+      place = await backend.fresh();
+    });
+    afterEach(async () => {
+      for (const running of opened.splice(0)) await running.close();
+      await place.dispose();
+    });
+
+    tests({ open, restart, shared: () => place.shared });
+  });
+}
