@@ -5,7 +5,7 @@ import type { Caller } from "../src/core/command.ts";
 import { createCore } from "../src/core/handle.ts";
 import { noRateLimit, noSchedule, silentLogger, systemClock } from "../src/core/ports.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
-import { MemoryStore } from "../src/store/memory.ts";
+import { memoryBackend } from "../src/store/memory/memoryStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 
 const EVAL_DIR = new URL("../test/eval/", import.meta.url);
@@ -34,7 +34,7 @@ export async function benchAsk(knowledge: KnowledgeBase, rounds = 30): Promise<R
     knowledge,
     clock: systemClock,
     logger: silentLogger,
-    store: new MemoryStore(),
+    store: memoryBackend().repositories,
     nudges: noSchedule,
     limits: noRateLimit,
   };

@@ -10,7 +10,8 @@ import { type Core, createCore } from "../src/core/handle.ts";
 import { type Adapter, noRateLimit, silentLogger } from "../src/core/ports.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { NudgeScheduler } from "../src/scheduler/scheduler.ts";
-import { FileStore } from "../src/store/fileStore.ts";
+import { documentBackend } from "../src/store/document/repositories.ts";
+import { FileStore } from "../src/store/file/fileStore.ts";
 import { snowflake } from "../test/fakes/discord/payloads.ts";
 import { FakeDiscord } from "../test/fakes/discord/server.ts";
 import { FakeTelegram, fakeGroup } from "../test/fakes/telegram/server.ts";
@@ -46,11 +47,13 @@ async function fanOut(
     await store.update((data) => {
       for (const id of chatIds) data.subscriptions[id] = { ...subscription };
     });
+    // Seeded through the document, as many files would hold it; the repositories index it on creation.
+    const { repositories } = documentBackend(store);
     let now = START;
     const clock = { now: () => now };
     const adapters: Adapter[] = [];
     const scheduler = new NudgeScheduler({
-      store,
+      queue: repositories.nudgeQueue,
       knowledge,
       clock,
       logger: silentLogger,
@@ -60,7 +63,7 @@ async function fanOut(
       knowledge,
       clock,
       logger: silentLogger,
-      store,
+      store: repositories,
       nudges: scheduler,
       limits: noRateLimit,
     };

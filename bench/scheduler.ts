@@ -6,7 +6,8 @@ import type { Subscription } from "../src/core/records.ts";
 import type { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { nextSlot } from "../src/engine/nudges/nudges.ts";
 import { NudgeScheduler } from "../src/scheduler/scheduler.ts";
-import { FileStore } from "../src/store/fileStore.ts";
+import { documentBackend } from "../src/store/document/repositories.ts";
+import { FileStore } from "../src/store/file/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 
 /** The bench's "now": every subscription is created just before it. */
@@ -52,7 +53,7 @@ export async function benchTick(knowledge: KnowledgeBase, count: number): Promis
     let now = START;
     let delivered = 0;
     const scheduler = new NudgeScheduler({
-      store,
+      queue: documentBackend(store).repositories.nudgeQueue,
       knowledge,
       clock: { now: () => now },
       logger: silentLogger,

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { UserRecord } from "../src/core/records.ts";
-import { FileStore } from "../src/store/fileStore.ts";
+import { FileStore } from "../src/store/file/fileStore.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 
 const NOW = "2026-11-25T12:00:00.000Z";
 
 /** A user with a profile and four practice scores: more than most users keep. */
-function user(i: number): UserRecord {
+export function user(i: number): UserRecord {
   return {
     profile: {
       step1: "pass",
@@ -18,7 +18,7 @@ function user(i: number): UserRecord {
       timezone: "Asia/Kolkata",
     },
     scores: Array.from({ length: 4 }, (_, j) => ({
-      id: `s${i}-${j}`,
+      id: String(j + 1),
       exam: "step2ck" as const,
       test: `NBME ${10 + j}`,
       kind: "scaled" as const,

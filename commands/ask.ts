@@ -2,7 +2,6 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { bullets, paragraph, type Reply, reply } from "../src/core/reply.ts";
-import { profileOf } from "../src/core/userData.ts";
 import { decide } from "../src/engine/faq/decide.ts";
 import type { FaqAnswer } from "../src/engine/faq/faq.ts";
 import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
@@ -28,8 +27,8 @@ export const ask = defineCommand({
     question: z.string().trim().min(3).max(500).describe("Your question, in your own words"),
   }),
   rest: "question",
-  run({ question }, { caller, services }) {
-    const profile = profileOf(services.store.read(), caller.userId);
+  async run({ question }, { caller, services }) {
+    const profile = await services.store.profiles.get(caller.userId);
     const today = todayIn(services.clock, profile.timezone);
     const decision = decide(services.knowledge, question);
     if (decision.kind === "score")

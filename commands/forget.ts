@@ -3,7 +3,6 @@ import { defineCommand } from "../src/core/command.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { paragraph, reply } from "../src/core/reply.ts";
-import { forgetUser } from "../src/core/userData.ts";
 
 export const forget = defineCommand({
   name: "forget",
@@ -18,7 +17,7 @@ export const forget = defineCommand({
         "Nothing was deleted. This removes your profile, all your practice scores and your private daily nudge for good; to go ahead, type /forget confirm:yes",
       );
     }
-    const had = await services.store.update((data) => forgetUser(data, caller.userId), { erase: true });
+    const had = await services.store.personalData.erase(caller.userId);
     return reply({
       title: "Your data is deleted",
       blocks: [

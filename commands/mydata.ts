@@ -2,15 +2,14 @@ import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { paragraph, reply } from "../src/core/reply.ts";
-import { personalData } from "../src/core/userData.ts";
 
 export const mydata = defineCommand({
   name: "mydata",
   description: "Everything Stepwise has stored about you, as JSON",
   options: z.object({}),
   preconditions: [privateOnly],
-  run(_input, { caller, services }) {
-    const mine = personalData(services.store.read(), caller.userId);
+  async run(_input, { caller, services }) {
+    const mine = await services.store.personalData.export(caller.userId);
     const nudges = Object.keys(mine.nudges).length;
     const parts = [
       ...(mine.record
@@ -32,7 +31,7 @@ export const mydata = defineCommand({
         paragraph(JSON.stringify(mine, null, 2)),
         paragraph("Delete all of it with /forget confirm:yes."),
       ],
-      data: mine,
+      data: { ...mine },
     });
   },
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { markReachable } from "../src/core/chats.ts";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
@@ -49,9 +50,9 @@ const start = defineCommand({
     }
     const key = keyOf(ctx);
     const { caller } = ctx;
-    const sub = await ctx.services.store.update((data) => {
-      const previous = data.subscriptions[key];
-      const created: Subscription = {
+    const sub = await ctx.services.store.subscriptions.put(
+      key,
+      (previous): Subscription => ({
         chat_kind: caller.chatKind,
         ...(caller.chatKind === "private" ? { owner: caller.userId } : {}),
         time,
@@ -62,12 +63,11 @@ const start = defineCommand({
         ...nextSlot(today, time, zone, now),
         ...(previous?.last_sent_day ? { last_sent_day: previous.last_sent_day } : {}),
         shown_tips: previous?.shown_tips ?? [],
-      };
-      data.subscriptions[key] = created;
-      // Starting again is how people resume a nudge paused because the chat could not be reached.
-      delete data.chats[key];
-      return created;
-    });
+        ...(previous?.delivered_day ? { delivered_day: previous.delivered_day } : {}),
+      }),
+    );
+    // Starting again is how people resume a nudge paused because the chat could not be reached.
+    await markReachable(ctx.services, key);
     ctx.services.nudges.changed(key);
     return reply({
       title: "Daily study nudge set",
@@ -89,15 +89,8 @@ const stop = defineCommand({
   options: z.object({}),
   async run(_input, ctx) {
     const key = keyOf(ctx);
-    // A private chat's nudge is personal data (its time zone, exam date): erased from disk too.
-    const removed = await ctx.services.store.update(
-      (data) => {
-        const existed = key in data.subscriptions;
-        delete data.subscriptions[key];
-        return existed;
-      },
-      { erase: ctx.caller.chatKind === "private" },
-    );
+    // A private chat's nudge is personal data: the repository erases it from storage too.
+    const removed = await ctx.services.store.subscriptions.remove(key);
     ctx.services.nudges.changed(key);
     return reply({
       blocks: [
@@ -114,9 +107,9 @@ const status = defineCommand({
   name: "status",
   description: "Show this chat's daily nudge: time, next send and any pause",
   options: z.object({}),
-  run(_input, ctx) {
+  async run(_input, ctx) {
     const key = keyOf(ctx);
-    const sub = ctx.services.store.read().subscriptions[key];
+    const sub = await ctx.services.store.subscriptions.get(key);
     if (!sub) {
       return reply({
         blocks: [
@@ -127,7 +120,7 @@ const status = defineCommand({
         data: { subscribed: false },
       });
     }
-    const paused = ctx.services.store.read().chats[key]?.unreachable;
+    const paused = (await ctx.services.store.chats.get(key))?.unreachable;
     const state = sub.ended_on
       ? `Ended after the exam date (last message ${sub.ended_on}).`
       : paused
@@ -141,7 +134,10 @@ const status = defineCommand({
           ...(sub.exam_date ? { "Exam date": sub.exam_date } : {}),
           State: state,
           ...(paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
-          ...(sub.last_sent_day ? { "Last sent": sub.last_sent_day } : {}),
+          // Delivered, or (a subscription saved before deliveries were recorded) marked sent.
+          ...(sub.delivered_day || sub.last_sent_day
+            ? { "Last sent": sub.delivered_day ?? sub.last_sent_day }
+            : {}),
         }),
       ],
       data: {
@@ -158,11 +154,11 @@ const preview = defineCommand({
   name: "preview",
   description: "Show what the next daily nudge here will look like",
   options: z.object({}),
-  run(_input, ctx) {
+  async run(_input, ctx) {
     const key = keyOf(ctx);
     const { knowledge, clock } = ctx.services;
     const now = clock.now();
-    const existing = ctx.services.store.read().subscriptions[key];
+    const existing = await ctx.services.store.subscriptions.get(key);
     // Without a subscription, preview a plain one so people can see it before starting.
     const sub: Subscription = existing ?? {
       chat_kind: ctx.caller.chatKind,

@@ -4,7 +4,6 @@ import { requireNotPast, todayIn } from "../src/core/dates.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { situationSchema } from "../src/core/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
-import { profileOf } from "../src/core/userData.ts";
 import { sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
 import { buildPlan, type Phase } from "../src/engine/plans/plans.ts";
@@ -29,8 +28,8 @@ export const plan = defineCommand({
       .describe("Questions left in your main question bank"),
   }),
   preconditions: [privateOnly],
-  run(input, { caller, services }) {
-    const profile = profileOf(services.store.read(), caller.userId);
+  async run(input, { caller, services }) {
+    const profile = await services.store.profiles.get(caller.userId);
     const today = todayIn(services.clock, profile.timezone);
     const examDate = examDateFor(input.exam, input.exam_date, profile);
     requireNotPast("exam_date", examDate, today);

@@ -13,7 +13,6 @@ import {
   stepStatusSchema,
 } from "../src/core/records.ts";
 import { type Field, fields, paragraph, reply } from "../src/core/reply.ts";
-import { profileOf, recordFor } from "../src/core/userData.ts";
 import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
 
 const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
@@ -53,8 +52,8 @@ const show = defineCommand({
   description: "Show what you have saved in your profile",
   options: z.object({}),
   preconditions: [privateOnly],
-  run(_input, { caller, services }) {
-    return profileReply("Your profile", profileOf(services.store.read(), caller.userId));
+  async run(_input, { caller, services }) {
+    return profileReply("Your profile", await services.store.profiles.get(caller.userId));
   },
 });
 
@@ -91,7 +90,7 @@ const set = defineCommand({
       );
     }
     if (input.timezone !== undefined) input.timezone = checkTimeZone(input.timezone);
-    const timezone = input.timezone ?? profileOf(store.read(), caller.userId).timezone;
+    const timezone = input.timezone ?? (await store.profiles.get(caller.userId)).timezone;
     const today = todayIn(clock, timezone);
     const dates: Partial<Record<Exam, string>> = {};
     for (const exam of examSchema.options) {
@@ -101,18 +100,19 @@ const set = defineCommand({
         dates[exam] = date;
       }
     }
-    const profile = await store.update((data) => {
-      const record = recordFor(data, caller.userId, clock.now());
-      const p = record.profile;
-      if (input.step1) p.step1 = input.step1;
-      if (input.step2ck !== undefined) p.step2ck_score = input.step2ck;
-      if (input.step3) p.step3 = input.step3;
-      if (input.visa !== undefined) p.needs_visa = input.visa;
-      if (input.situation) p.situation = input.situation;
-      if (input.timezone) p.timezone = input.timezone;
-      Object.assign(p.exam_dates, dates);
-      return p;
-    });
+    const profile = await store.profiles.update(
+      caller.userId,
+      {
+        step1: input.step1,
+        step2ck_score: input.step2ck,
+        step3: input.step3,
+        needs_visa: input.visa,
+        situation: input.situation,
+        timezone: input.timezone,
+        exam_dates: dates,
+      },
+      clock.now(),
+    );
     return profileReply("Profile saved", profile, `Saved: ${given.map(([name]) => name).join(", ")}.`);
   },
 });

@@ -4,7 +4,6 @@ import { requireNotPast, todayIn } from "../src/core/dates.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { stepScoreSchema } from "../src/core/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
-import { profileOf } from "../src/core/userData.ts";
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
@@ -24,10 +23,9 @@ export const readiness = defineCommand({
     target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
   }),
   preconditions: [privateOnly],
-  run(input, { caller, services }) {
+  async run(input, { caller, services }) {
     const { store, clock, knowledge } = services;
-    const data = store.read();
-    const profile = profileOf(data, caller.userId);
+    const profile = await store.profiles.get(caller.userId);
     const today = todayIn(clock, profile.timezone);
     const examDate = examDateFor(input.exam, input.exam_date, profile);
     requireNotPast("exam_date", examDate, today);
@@ -36,7 +34,7 @@ export const readiness = defineCommand({
         exam: input.exam,
         examDate,
         today,
-        scores: data.users[caller.userId]?.scores ?? [],
+        scores: await store.scores.list(caller.userId),
         target: input.target,
         priorFailure: profile.step1 === "fail",
       },

@@ -3,9 +3,8 @@ import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
-import { type Exam, examSchema, type PracticeScore } from "../src/core/records.ts";
+import { type Exam, examSchema } from "../src/core/records.ts";
 import { bullets, type Footer, paragraph, reply } from "../src/core/reply.ts";
-import { profileOf, recordFor } from "../src/core/userData.ts";
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { numberFact, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { guideRules } from "../src/engine/knowledge/guide.ts";
@@ -36,7 +35,7 @@ const add = defineCommand({
   preconditions: [privateOnly],
   async run(input, { caller, services }) {
     const { store, clock, knowledge } = services;
-    const profile = profileOf(store.read(), caller.userId);
+    const profile = await store.profiles.get(caller.userId);
     const today = todayIn(clock, profile.timezone);
     const parsed = parseScoreText(input.score);
     if (!parsed.ok) throw new UserError(`\`score\`: ${parsed.error}`);
@@ -46,21 +45,19 @@ const add = defineCommand({
     if (date > today)
       throw new UserError(`\`date\` ${date} is in the future (today is ${today}): log tests you have taken.`);
 
-    const saved = await store.update((data) => {
-      const record = recordFor(data, caller.userId, clock.now());
-      const score: PracticeScore = {
-        id: String(record.next_score_id),
+    const now = clock.now();
+    const saved = await store.scores.add(
+      caller.userId,
+      {
         exam: input.exam,
         test: input.test,
         kind: parsed.score.kind,
         value: parsed.score.value,
         date,
-        added_at: clock.now().toISOString(),
-      };
-      record.next_score_id += 1;
-      record.scores.push(score);
-      return score;
-    });
+        added_at: now.toISOString(),
+      },
+      now,
+    );
     const judged = howJudged(knowledge, input.exam, parsed.score, profile.exam_dates[input.exam] ?? today);
     return reply({
       title: "Practice score saved",
@@ -122,8 +119,8 @@ const list = defineCommand({
     exam: examSchema.optional().describe("Only this exam's scores"),
   }),
   preconditions: [privateOnly],
-  run({ exam }, { caller, services }) {
-    const scores = chronological(services.store.read().users[caller.userId]?.scores ?? []).filter(
+  async run({ exam }, { caller, services }) {
+    const scores = chronological(await services.store.scores.list(caller.userId)).filter(
       (s) => !exam || s.exam === exam,
     );
     if (scores.length === 0) {
@@ -168,22 +165,14 @@ const remove = defineCommand({
   preconditions: [privateOnly],
   async run({ id }, { caller, services }) {
     const wanted = id.replace(/^#/, "");
-    const removed = await services.store.update(
-      (data) => {
-        const record = data.users[caller.userId];
-        const index = record?.scores.findIndex((s) => s.id === wanted) ?? -1;
-        if (!record || index < 0) {
-          const ids = record?.scores.map((s) => `#${s.id}`).join(", ");
-          throw new UserError(
-            `There is no practice score #${wanted}. ${ids ? `Your scores: ${ids} (see /score list).` : "You have no logged scores."}`,
-          );
-        }
-        const [score] = record.scores.splice(index, 1);
-        record.updated_at = services.clock.now().toISOString();
-        return score as PracticeScore;
-      },
-      { erase: true },
-    );
+    const { scores } = services.store;
+    const removed = await scores.remove(caller.userId, wanted, services.clock.now());
+    if (!removed) {
+      const ids = (await scores.list(caller.userId)).map((s) => `#${s.id}`).join(", ");
+      throw new UserError(
+        `There is no practice score #${wanted}. ${ids ? `Your scores: ${ids} (see /score list).` : "You have no logged scores."}`,
+      );
+    }
     return reply({
       title: "Practice score removed",
       blocks: [

@@ -5,7 +5,6 @@ import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { stepScoreSchema, stepStatusSchema } from "../src/core/records.ts";
 import { bullets, fields, paragraph, reply } from "../src/core/reply.ts";
-import { profileOf } from "../src/core/userData.ts";
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
@@ -25,8 +24,8 @@ export const target = defineCommand({
     visa: z.boolean().optional().describe("Whether you will need a visa, yes or no (default: your profile)"),
   }),
   preconditions: [privateOnly],
-  run(input, { caller, services }) {
-    const profile = profileOf(services.store.read(), caller.userId);
+  async run(input, { caller, services }) {
+    const profile = await services.store.profiles.get(caller.userId);
     const step1 = input.step1 ?? profile.step1;
     if (!step1) {
       throw new UserError(

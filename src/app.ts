@@ -10,7 +10,7 @@ import { KnowledgeBase } from "./engine/knowledge/knowledge.ts";
 import { loadKnowledgeQuickly } from "./knowledge/snapshot.ts";
 import { createRateLimit } from "./limits/rateLimit.ts";
 import { NudgeScheduler } from "./scheduler/scheduler.ts";
-import { FileStore } from "./store/fileStore.ts";
+import { openBackend } from "./store/open.ts";
 
 /** A clean shutdown must finish within this, or the process exits anyway. */
 export const SHUTDOWN_DEADLINE_MS = 5_000;
@@ -38,10 +38,11 @@ export async function startApp(options: AppOptions): Promise<App> {
   const knowledge = new KnowledgeBase(
     await loadKnowledgeQuickly(options.knowledgeDir, options.knowledgeSnapshot),
   );
-  const store = await FileStore.open(config.STEPWISE_DATA, { logger });
+  const backend = await openBackend(config, logger);
+  const store = backend.repositories;
   const started: Adapter[] = [];
   const scheduler = new NudgeScheduler({
-    store,
+    queue: store.nudgeQueue,
     knowledge,
     clock: systemClock,
     logger,
@@ -73,7 +74,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       logger.info({ reason }, "shutting down");
       await Promise.allSettled(started.map((adapter) => adapter.stop()));
       await scheduler.stop();
-      await store.close();
+      await backend.close();
       logger.info({}, "stopped");
     })();
     return stopped;
@@ -88,7 +89,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     await shutdown("start-up failed");
     throw error;
   }
-  scheduler.start();
+  // Not awaited: ready does not wait for node-cron to load (it loads only when there are nudges).
+  scheduler
+    .start()
+    .catch((error: unknown) => logger.error({ err: error }, "the nudge scheduler did not start"));
   logger.info({ entries: knowledge.entries.length, adapters: started.map((a) => a.name) }, "ready");
   const endings = started.flatMap((adapter) => (adapter.ended ? [adapter.ended] : []));
   return { ended: endings.length > 0 ? Promise.race(endings) : new Promise(() => {}), shutdown };

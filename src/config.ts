@@ -1,9 +1,17 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { type Configured, platforms } from "./adapters/index.ts";
 import { optional, readEnv } from "./env.ts";
 
 const coreSettings = z.object({
   STEPWISE_DATA: z.string().min(1).default("data/stepwise.json"),
+  /** When set, data lives in this PostgreSQL database instead of the data file. */
+  STEPWISE_DATABASE_URL: optional(
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error: "must be a postgres:// URL, e.g. postgres://127.0.0.1/stepwise",
+    }),
+  ),
   LOG_LEVEL: optional(z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])),
 });
 
@@ -18,6 +26,18 @@ export type Config = z.infer<typeof coreSettings> & {
 /** A setting that is wrong: the message names the variable and how to fix it. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+}
+
+/** The environment, with the variables of `.env` in the working folder added when there is one. */
+export function loadDotEnv(): NodeJS.ProcessEnv {
+  if (existsSync(".env")) {
+    try {
+      process.loadEnvFile(".env");
+    } catch (error) {
+      throw new ConfigError(`.env cannot be read (${(error as Error).message}): fix it, or remove it.`);
+    }
+  }
+  return process.env;
 }
 
 /** Validates the environment once, at start-up: the core's settings and each platform's own. */

@@ -1,20 +1,12 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type App, SHUTDOWN_DEADLINE_MS, startApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { KnowledgeError } from "./knowledge/load.ts";
 import { createLogger } from "./logging.ts";
+import { projectPath } from "./projectPath.ts";
 import { StoreError } from "./store/errors.ts";
-
-/** knowledge/ at the project root, found from here whether this runs as TypeScript or built JS. */
-function knowledgeDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, "knowledge", "topics.yaml"))) return join(dir, "knowledge");
-  }
-  throw new Error("knowledge/ not found above the program's folder: run Stepwise from its checkout.");
-}
 
 /** Errors whose message already tells the operator what to fix: print it alone, no stack. */
 const explained = (error: unknown): error is Error =>
@@ -24,14 +16,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { json: { type: "boolean", default: false }, console: { type: "boolean", default: false } },
   });
-  if (existsSync(".env")) {
-    try {
-      process.loadEnvFile(".env");
-    } catch (error) {
-      throw new ConfigError(`.env cannot be read (${(error as Error).message}): fix it, or remove it.`);
-    }
-  }
-  const config = loadConfig(process.env);
+  const config = loadConfig(loadDotEnv());
   const useConsole = values.console || config.platforms.length === 0;
   // Logs go to stderr so the console's stdout stays clean chat (or JSON); a terminal chat wants quiet.
   const logger = createLogger({
@@ -42,7 +27,7 @@ async function main(): Promise<void> {
   const app: App = await startApp({
     config,
     logger,
-    knowledgeDir: knowledgeDir(),
+    knowledgeDir: dirname(projectPath("knowledge/topics.yaml")),
     // dist/knowledge.json beside the built program; running from source there is none, and the files are read.
     knowledgeSnapshot: fileURLToPath(new URL("../knowledge.json", import.meta.url)),
     ...(useConsole

@@ -6,7 +6,7 @@ import { createCore, type Inbound, type Input, type Response } from "../src/core
 import { type Clock, type Logger, noRateLimit, noSchedule, silentLogger } from "../src/core/ports.ts";
 import { KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { loadKnowledge } from "../src/knowledge/load.ts";
-import { MemoryStore } from "../src/store/memory.ts";
+import { type MemoryStore, memoryBackend } from "../src/store/memory/memoryStore.ts";
 
 export const KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
 
@@ -76,12 +76,20 @@ export async function testContext(overrides: Partial<Services> = {}): Promise<Co
     knowledge: await testKnowledge(),
     clock: fixedClock("2026-11-25T12:00:00Z"),
     logger: silentLogger,
-    store: new MemoryStore(),
+    store: memoryBackend().repositories,
     nudges: noSchedule,
     limits: noRateLimit,
     ...overrides,
   };
   return { caller: testCaller, services, commands, requestId: "req-1" };
+}
+
+/** A test context over a memory backend, and its whole document, for tests that check all of what is stored. */
+export async function memoryContext(
+  overrides: Partial<Services> = {},
+): Promise<{ ctx: CommandContext; document: MemoryStore }> {
+  const memory = memoryBackend();
+  return { ctx: await testContext({ store: memory.repositories, ...overrides }), document: memory.document };
 }
 
 /** A response that says something (not ignored, silent or asking). */

@@ -1,8 +1,9 @@
 import type { z } from "zod";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
-import type { Clock, Logger, NudgeSchedule, RateLimit, Store } from "./ports.ts";
+import type { Clock, Logger, NudgeSchedule, RateLimit } from "./ports.ts";
 import type { Precondition } from "./preconditions.ts";
 import type { Reply } from "./reply.ts";
+import type { Repositories } from "./repositories.ts";
 
 /**
  * Who sent a command and where. The user id and the chat's address are the adapter's own encoding
@@ -23,7 +24,8 @@ export interface Services {
   knowledge: KnowledgeBase;
   clock: Clock;
   logger: Logger;
-  store: Store;
+  /** Storage, one repository per aggregate (src/core/repositories.ts). */
+  store: Repositories;
   nudges: NudgeSchedule;
   limits: RateLimit;
 }

@@ -1,4 +1,3 @@
-import type { Data } from "./records.ts";
 import type { Reply } from "./reply.ts";
 
 /** Side effects the engine needs, passed in so tests can give fixed ones. */
@@ -18,28 +17,6 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-export interface UpdateOptions {
-  /**
-   * The change deletes personal data (/forget, /score remove, /nudge stop in a private chat):
-   * resolve only once no file on disk holds what it removed, not even the journal of earlier changes.
-   */
-  erase?: boolean;
-}
-
-/**
- * Persistence: one document, changed through `update`. Changes run one at a time; `update`
- * resolves only once the change is durable, so a reply sent after it is never lost.
- * A change that throws leaves the data as it was. What the change returns is handed back as a
- * plain copy (return parts of the draft freely; do not structuredClone them, they are proxies).
- */
-export interface Store {
-  /** The current data. Treat as read-only: change it only inside `update`. */
-  read(): Readonly<Data>;
-  update<T>(change: (data: Data) => T, options?: UpdateOptions): Promise<T>;
-  /** Flushes and releases the file (and its lock). */
-  close(): Promise<void>;
-}
 
 /**
  * A way people reach the bot (a chat platform, the console): one folder in src/adapters/. It

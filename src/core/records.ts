@@ -66,7 +66,10 @@ export const subscriptionSchema = z.object({
   /** The next local day to nudge, and the instant that is due (kept together; see nextSlot). */
   next_day: z.iso.date(),
   next_at: z.iso.datetime(),
+  /** The last day marked sent: set when a nudge is claimed, before it goes out. */
   last_sent_day: z.iso.date().optional(),
+  /** The last day whose nudge the platform accepted (a claim lost to a crash or a failure never gets here). */
+  delivered_day: z.iso.date().optional(),
   /** Tips already shown in the current rotation; emptied once every tip has been shown. */
   shown_tips: z.array(z.string()).default([]),
   /** Set once the closing message after the exam date went out: nothing more is sent. */

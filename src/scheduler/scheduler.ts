@@ -1,14 +1,13 @@
 import { setMaxListeners } from "node:events";
-import { Heap } from "heap-js";
 import type { Logger as CronLogger, ScheduledTask } from "node-cron";
 import pRetry, { AbortError } from "p-retry";
-import { markUnreachable, unreachableReason } from "../core/chats.ts";
 import { DeliveryError } from "../core/errors.ts";
-import type { Clock, Logger, NudgeSchedule, Store } from "../core/ports.ts";
+import type { Clock, Logger, NudgeSchedule } from "../core/ports.ts";
 import type { Subscription } from "../core/records.ts";
 import type { Reply } from "../core/reply.ts";
+import type { ClaimedNudge, NudgeQueue } from "../core/repositories.ts";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
-import { afterSlot, CATCH_UP_HOURS, composeNudge, decide } from "../engine/nudges/nudges.ts";
+import { CATCH_UP_HOURS, composeNudge, settleSlot } from "../engine/nudges/nudges.ts";
 
 /** node-cron's own messages, as structured log lines (its default logger prints coloured text to the console). */
 function cronLogger(logger: Logger): CronLogger {
@@ -26,7 +25,7 @@ function cronLogger(logger: Logger): CronLogger {
 export type Sender = (address: string, reply: Reply) => Promise<void>;
 
 export interface SchedulerOptions {
-  store: Store;
+  queue: NudgeQueue;
   knowledge: KnowledgeBase;
   clock: Clock;
   logger: Logger;
@@ -41,43 +40,34 @@ export interface TickReport {
   failed: number;
 }
 
-interface DueEntry {
-  at: number;
-  key: string;
-}
+/** Due nudges claimed per round: each round is one write (one sync on file, one transaction on PostgreSQL). */
+const CLAIM_BATCH = 100;
 
 /**
- * Sends each subscription's nudge once per local day. Due times sit in a heap ordered by instant,
- * so a tick costs O(due × log n), not O(n); the store is the truth and stale heap entries are
- * dropped when popped. A slot is recorded as sent before delivery, so a crash or restart can never
- * send it twice.
+ * Sends each subscription's nudge once per local day. Each minute it claims what is due from the
+ * nudge queue, which marks the day sent before handing it out (so a crash or restart can never
+ * send it twice, and of several processes exactly one gets each), then delivers.
  */
 export class NudgeScheduler implements NudgeSchedule {
-  private readonly heap = new Heap<DueEntry>((a, b) => a.at - b.at);
   private readonly deliveries = new Set<Promise<void>>();
   private started = false;
   /** The minute check, once node-cron is loaded (see start). */
   private cron: Promise<ScheduledTask | undefined> | undefined;
   /** Aborts waiting retries at shutdown; the day stays claimed, so nothing is sent twice later. */
   private readonly stopping = new AbortController();
+  /** Start-up's look for a nudge to keep: stop() waits for it, so the store is not closed under it. */
+  private pending: Promise<unknown> = Promise.resolve();
   /** The processing part of the latest tick; ticks queue behind it so none overlap. */
   private processing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: SchedulerOptions) {
     // Every delivery under way listens for the stop: a fan-out has hundreds, none of them a leak.
     setMaxListeners(0, this.stopping.signal);
-    for (const [key, sub] of Object.entries(options.store.read().subscriptions)) this.index(key, sub);
   }
 
-  /** Due nudges wait in the heap, except ended ones and those of chats that cannot be reached. */
-  private index(key: string, sub: Subscription | undefined): void {
-    if (!sub || sub.ended_on || unreachableReason(this.options.store.read(), key) !== undefined) return;
-    this.heap.push({ at: Date.parse(sub.next_at), key });
-  }
-
-  changed(key: string): void {
-    this.index(key, this.options.store.read().subscriptions[key]);
-    if (this.heap.size() > 0) void this.startCron();
+  /** A subscription was set up or changed: the minute check must run. */
+  changed(_key: string): void {
+    void this.startCron();
   }
 
   /**
@@ -85,11 +75,12 @@ export class NudgeScheduler implements NudgeSchedule {
    * loaded with the first subscription: it reads every tick's time through Intl, which maps about
    * 6 MB of ICU data into a bot that may never have a nudge to send.
    */
-  start(): Promise<void> {
+  async start(): Promise<void> {
     this.started = true;
     this.runTick();
+    this.pending = this.options.queue.nextDueAt();
     // Resolves once the minute check is running (at once when there is nothing to schedule yet).
-    return this.heap.size() > 0 ? this.startCron() : Promise.resolve();
+    if ((await this.pending) !== undefined) await this.startCron();
   }
 
   // Errors are logged by tick(); deliveries may run on for hours, so the callback does not wait.
@@ -117,6 +108,7 @@ export class NudgeScheduler implements NudgeSchedule {
   /** Stops the minute check and waits for deliveries under way. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    await this.pending.catch(() => undefined);
     await (await this.cron)?.destroy();
     await this.processing;
     await Promise.allSettled([...this.deliveries]);
@@ -139,79 +131,29 @@ export class NudgeScheduler implements NudgeSchedule {
 
   private async process(): Promise<{ report: TickReport; started: Promise<void>[] }> {
     const report: TickReport = { sent: 0, skipped: 0, failed: 0 };
-    const now = this.options.clock.now();
+    const { queue, knowledge, clock } = this.options;
+    const now = clock.now();
     const started: Promise<void>[] = [];
-    // Handle all due at once so their store writes share syncs; a skipped slot may make the next one due.
-    for (let due = this.popDue(now); due.length > 0; due = this.popDue(now)) {
-      const handled = await Promise.all(due.map(([key, sub]) => this.handle(key, sub, now, report)));
-      for (const item of handled) if (item) started.push(item.delivery);
+    const settle = (key: string, sub: Subscription) => settleSlot(knowledge, key, sub, now);
+    for (;;) {
+      const { claimed, examined } = await queue.claimDue(now, CLAIM_BATCH, settle);
+      report.skipped += examined - claimed.length;
+      for (const claim of claimed) {
+        const delivery = this.deliver(claim, report).finally(() => this.deliveries.delete(delivery));
+        this.deliveries.add(delivery);
+        started.push(delivery);
+      }
+      // Until a round finds nothing due: what one round settled may have made no other due.
+      if (examined === 0) return { report, started };
     }
-    return { report, started };
-  }
-
-  /** Pops every entry due by `now` whose subscription still has that due time. */
-  private popDue(now: Date): Array<[string, Subscription]> {
-    const due = new Map<string, Subscription>();
-    for (let top = this.heap.peek(); top && top.at <= now.getTime(); top = this.heap.peek()) {
-      this.heap.pop();
-      const data = this.options.store.read();
-      const sub = data.subscriptions[top.key];
-      // A chat found unreachable since is re-indexed when it can be reached again (changed()).
-      const reachable = unreachableReason(data, top.key) === undefined;
-      if (sub && reachable && Date.parse(sub.next_at) === top.at) due.set(top.key, sub);
-    }
-    return [...due];
-  }
-
-  /** Applies one decision; returns the delivery under way, if one started. */
-  private async handle(
-    key: string,
-    sub: Subscription,
-    now: Date,
-    report: TickReport,
-  ): Promise<{ delivery: Promise<void> } | undefined> {
-    const decision = decide(sub, now);
-    if (decision.action === "wait") return undefined;
-    const { store, knowledge } = this.options;
-    if (decision.action === "skip") {
-      const next = await store.update((data) => {
-        const current = data.subscriptions[key];
-        if (current) data.subscriptions[key] = afterSlot(current, decision.day, false, now);
-        return data.subscriptions[key];
-      });
-      report.skipped++;
-      this.index(key, next);
-      return undefined;
-    }
-    const content = composeNudge(knowledge, key, sub, decision.day);
-    // Claim the day before sending: at most one nudge a day, even if we crash mid-delivery.
-    const claimed = await store.update((data) => {
-      const current = data.subscriptions[key];
-      if (!current) return undefined;
-      const next = { ...afterSlot(current, decision.day, true, now), shown_tips: content.shown };
-      data.subscriptions[key] = decision.closing ? { ...next, ended_on: decision.day } : next;
-      return data.subscriptions[key];
-    });
-    if (!claimed) return undefined;
-    this.index(key, claimed);
-    const windowEnd = Date.parse(sub.next_at) + CATCH_UP_HOURS * 3_600_000;
-    const delivery = this.deliver(key, claimed, content.reply, windowEnd, report).finally(() => {
-      this.deliveries.delete(delivery);
-    });
-    this.deliveries.add(delivery);
-    // Wrapped: returning the bare promise from an async function would wait for the delivery.
-    return { delivery };
   }
 
   /** Sends with back-off while the day's window lasts; a permanent failure pauses the subscription. */
-  private async deliver(
-    key: string,
-    sub: Subscription,
-    message: Reply,
-    windowEnd: number,
-    report: TickReport,
-  ) {
-    const { send, clock, logger, retry } = this.options;
+  private async deliver(claim: ClaimedNudge, report: TickReport): Promise<void> {
+    const { send, clock, logger, retry, queue, knowledge } = this.options;
+    const { address: key, slot, day } = claim;
+    const message = composeNudge(knowledge, key, slot, day).reply;
+    const windowEnd = Date.parse(slot.next_at) + CATCH_UP_HOURS * 3_600_000;
     try {
       await pRetry(
         async () => {
@@ -233,16 +175,21 @@ export class NudgeScheduler implements NudgeSchedule {
             logger.warn({ key, attempt: error.attemptNumber, err: error }, "nudge not delivered yet"),
         },
       );
-      report.sent++;
     } catch (error) {
       report.failed++;
       const cause = error instanceof AbortError ? error.originalError : error;
       if (cause instanceof DeliveryError && cause.permanent) {
-        await markUnreachable(this.options, key, cause.reason, sub.owner);
+        await queue.pause(claim, cause.reason, clock.now());
         logger.warn({ key, reason: cause.reason }, "nudges paused: the chat cannot be reached");
       } else {
         logger.error({ key, err: cause }, "nudge not delivered within its window");
       }
+      return;
     }
+    report.sent++;
+    // Only a record: the day was marked sent when claimed, so failing here sends nothing twice.
+    await queue.complete(claim).catch((error: unknown) => {
+      logger.error({ key, err: error }, "a delivered nudge could not be recorded as delivered");
+    });
   }
 }

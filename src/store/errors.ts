@@ -1,5 +1,5 @@
 import { UserError } from "../core/errors.ts";
-import { codeOf } from "./fileSystem.ts";
+import { codeOf } from "./file/fileSystem.ts";
 
 /** The data file cannot be used; the message names the file and what to do. Stops start-up. */
 export class StoreError extends Error {

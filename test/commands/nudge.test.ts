@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { runLine, testContext } from "../helpers.ts";
+import { memoryContext, runLine, testContext } from "../helpers.ts";
 
 async function run(line: string, caller: Partial<Awaited<ReturnType<typeof testContext>>["caller"]> = {}) {
-  const ctx = await testContext();
+  const { ctx, document } = await memoryContext();
   const outcome = await runLine(line, { ...ctx, caller: { ...ctx.caller, ...caller } });
-  return { outcome, store: ctx.services.store };
+  return { outcome, store: document };
 }
 
 describe("/nudge", () => {
@@ -46,7 +46,7 @@ describe("/nudge", () => {
 
 describe("nudges and personal data", () => {
   it("GIVEN a private nudge and a group nudge THEN /mydata shows the private one and /forget deletes only it", async () => {
-    const ctx = await testContext();
+    const { ctx, document } = await memoryContext();
     const me = { ...ctx.caller, userId: "chat:5", address: "chat:5" };
     const group = { ...me, address: "chat:-100", chatKind: "group" as const, canManage: async () => true };
     await runLine("/nudge start time:07:30 timezone:UTC", { ...ctx, caller: me });
@@ -55,8 +55,8 @@ describe("nudges and personal data", () => {
     expect(Object.keys(mine.reply.data.nudges as object)).toEqual(["chat:5"]);
     expect(mine.to).toBe("sender");
     await runLine("/forget confirm:yes", { ...ctx, caller: me });
-    expect(Object.keys(ctx.services.store.read().subscriptions)).toEqual(["chat:-100"]);
-    expect(ctx.services.store.read().subscriptions["chat:-100"]?.owner).toBeUndefined();
+    expect(Object.keys(document.read().subscriptions)).toEqual(["chat:-100"]);
+    expect(document.read().subscriptions["chat:-100"]?.owner).toBeUndefined();
   });
 });
 

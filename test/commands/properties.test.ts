@@ -4,7 +4,7 @@ import type { CommandContext, LeafCommand } from "../../src/core/command.ts";
 import { leavesOf } from "../../src/core/dispatch.ts";
 import { describeOptions, type OptionMeta } from "../../src/core/options.ts";
 import type { Logger } from "../../src/core/ports.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
+import { memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
 import { runLine, testContext } from "../helpers.ts";
 
@@ -67,7 +67,7 @@ describe("scores and profile commands under any schema-valid input", async () =>
       await fc.assert(
         fc.asyncProperty(inputArb(leaf), async (raw) => {
           fc.pre(leaf.options.safeParse(raw).success);
-          const ctx = { ...base, services: { ...base.services, store: new MemoryStore() } };
+          const ctx = { ...base, services: { ...base.services, store: memoryBackend().repositories } };
           await seed(ctx);
           const [name = "", subcommand] = path.split(" ");
           const input = {
@@ -88,7 +88,7 @@ describe("scores and profile commands under any schema-valid input", async () =>
 
 describe("sample command lines", () => {
   it("GIVEN one fresh memory store THEN every sample line succeeds when run in order", async () => {
-    const ctx = await testContext({ store: new MemoryStore() });
+    const ctx = await testContext();
     for (const [path, line] of Object.entries(sampleCommands)) {
       const outcome = await runLine(line, ctx);
       expect(outcome.ok, `${path}: ${JSON.stringify(outcome.reply.data)}`).toBe(true);
@@ -97,7 +97,7 @@ describe("sample command lines", () => {
 
   it("GIVEN an empty store each THEN every sample line but the removal succeeds on its own", async () => {
     for (const [path, line] of Object.entries(sampleCommands)) {
-      const outcome = await runLine(line, await testContext({ store: new MemoryStore() }));
+      const outcome = await runLine(line, await testContext());
       expect(outcome.ok, path).toBe(path !== "score remove");
     }
   });

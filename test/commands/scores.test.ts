@@ -3,12 +3,13 @@ import { renderPlain } from "../../src/adapters/console/render.ts";
 import type { CommandContext } from "../../src/core/command.ts";
 import { leavesOf } from "../../src/core/dispatch.ts";
 import { repliesPrivately } from "../../src/core/preconditions.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
-import { fixedClock, runLine, testCaller, testContext } from "../helpers.ts";
+import type { MemoryStore } from "../../src/store/memory/memoryStore.ts";
+import { fixedClock, memoryContext, runLine, testCaller, testContext } from "../helpers.ts";
 
 const PERSONAL = ["target", "score", "readiness", "plan", "profile", "mydata", "forget"];
 
-async function session(ctx?: CommandContext) {
+/** Commands run as one caller; `document` is the memory backend's, when the test gave one to inspect. */
+async function session(ctx?: CommandContext, document?: MemoryStore) {
   const context = ctx ?? (await testContext());
   const run = async (line: string) => {
     const outcome = await runLine(line, context);
@@ -16,7 +17,7 @@ async function session(ctx?: CommandContext) {
     const data = outcome.reply.data as Record<string, any>;
     return { ...outcome, text: renderPlain(outcome.reply), data };
   };
-  return { ctx: context, run, store: context.services.store };
+  return { ctx: context, run, document };
 }
 
 describe("personal commands", () => {
@@ -91,16 +92,16 @@ describe("personal commands", () => {
   });
 
   it("GIVEN /mydata THEN it returns everything stored about the caller as JSON, and /forget confirm:yes deletes it all", async () => {
-    const base = await testContext();
+    const { ctx: base, document } = await memoryContext();
     const other = { ...base, caller: { ...testCaller, userId: "console:someone-else" } };
-    const me = await session(base);
+    const me = await session(base, document);
     const them = await session(other);
     await them.run("/profile set step1:pass");
     await me.run("/profile set step1:fail timezone:Asia/Kolkata");
     await me.run('/score add exam:step2ck test:"NBME 12" score:236');
     const mine = await me.run("/mydata");
     expect(mine.to).toBe("sender");
-    expect(mine.data.record).toEqual(me.store.read().users[testCaller.userId]);
+    expect(mine.data.record).toEqual(document.read().users[testCaller.userId]);
     expect(
       JSON.parse(
         mine.reply.blocks.map((b) => (b.kind === "paragraph" ? b.text : "")).find((t) => t.startsWith("{")) ??
@@ -110,9 +111,9 @@ describe("personal commands", () => {
 
     const forgot = await me.run("/forget confirm:yes");
     expect(forgot.data.deleted).toBe(true);
-    expect(me.store.read().users[testCaller.userId]).toBeUndefined();
+    expect(document.read().users[testCaller.userId]).toBeUndefined();
     expect((await me.run("/mydata")).data.record).toBeNull();
-    expect(me.store.read().users["console:someone-else"]?.profile.step1).toBe("pass");
+    expect(document.read().users["console:someone-else"]?.profile.step1).toBe("pass");
   });
 
   it("GIVEN a profile time zone THEN 'today' is the user's: an exam on the UTC date is already past in Kiritimati", async () => {
@@ -146,8 +147,8 @@ describe("personal commands", () => {
 
 describe("bad input gets a specific message and changes nothing", async () => {
   const seeded = async () => {
-    const ctx = await testContext({ store: new MemoryStore() });
-    const s = await session(ctx);
+    const { ctx, document } = await memoryContext();
+    const s = await session(ctx, document);
     await s.run("/profile set step1:fail step2ck_date:2027-01-20");
     await s.run('/score add exam:step2ck test:"NBME 12" score:236 date:2026-11-20');
     return s;
@@ -182,13 +183,13 @@ describe("bad input gets a specific message and changes nothing", async () => {
     ["/forget", /Nothing was deleted.*\/forget confirm:yes/],
     ["/forget confirm:no", /`confirm` must be one of yes/],
   ])("GIVEN %s THEN it says what is wrong", async (line, message) => {
-    const { run, store } = await seeded();
-    const before = structuredClone(store.read());
+    const { run, document } = await seeded();
+    const before = structuredClone(document?.read());
     const outcome = await run(line);
     expect(outcome.ok).toBe(false);
     expect(outcome.text).toMatch(message);
     expect(outcome.to).toBe("sender");
-    expect(store.read()).toEqual(before);
+    expect(document?.read()).toEqual(before);
   });
 
   it("GIVEN /target with no Step 1 result anywhere THEN it asks for one", async () => {

@@ -4,10 +4,10 @@ import type { Services } from "../../src/core/command.ts";
 import { createCore, type Response } from "../../src/core/handle.ts";
 import { noSchedule, silentLogger } from "../../src/core/ports.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
+import { type MemoryStore, memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { BOOM } from "../fixtures/boom.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
-import { type LogLine, recordingLogger, testContext } from "../helpers.ts";
+import { type LogLine, memoryContext, recordingLogger, testContext } from "../helpers.ts";
 import { consoleDriver } from "./console.ts";
 import { discordDriver } from "./discord.ts";
 import {
@@ -32,11 +32,17 @@ import { telegramDriver } from "./telegram.ts";
 const drivers: Array<() => Driver> = [consoleDriver, telegramDriver, discordDriver];
 
 /** What the core decides for this line, by this caller, over a copy of the data the adapter sees. */
-function expectedFor(services: Services, driver: Driver, line: string, where: Where): Promise<Response> {
+function expectedFor(
+  services: Services,
+  document: MemoryStore,
+  driver: Driver,
+  line: string,
+  where: Where,
+): Promise<Response> {
   const twin = createCore(
     {
       ...services,
-      store: new MemoryStore(structuredClone(services.store.read())),
+      store: memoryBackend(structuredClone(document.read())).repositories,
       logger: silentLogger,
       nudges: noSchedule,
     },
@@ -91,9 +97,13 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
     const driver = create();
     const logger = recordingLogger();
     let services: Services;
+    let document: MemoryStore;
 
     beforeAll(async () => {
-      ({ services } = await testContext({ store: new MemoryStore(), logger }));
+      ({
+        ctx: { services },
+        document,
+      } = await memoryContext({ logger }));
       await driver.start(
         createCore(services, contractCommands, { plainText: plainTextCommand }),
         logger.lines,
@@ -105,7 +115,7 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
     it.each(Object.entries(sampleCommands))(
       "GIVEN /%s in a private chat THEN the whole reply arrives there",
       async (path, line) => {
-        const expected = await expectedFor(services, driver, line, "private");
+        const expected = await expectedFor(services, document, driver, line, "private");
         expect(expected, path).toMatchObject({ kind: "reply", ok: true });
         const { seen } = await driver.send(line, "private", expected);
         expectDelivered(seen, expected, "private", path);
@@ -117,7 +127,7 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
       it.each(Object.entries(sampleCommands))(
         "GIVEN /%s in a group THEN the group sees it, or only the sender does when it is theirs alone",
         async (path, line) => {
-          const expected = await expectedFor(services, driver, line, "group");
+          const expected = await expectedFor(services, document, driver, line, "group");
           const { seen } = await driver.send(line, "group", expected);
           expectDelivered(seen, expected, "group", path);
         },
@@ -125,7 +135,7 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
 
       it("GIVEN /ask with the asker's own score in a group THEN only the sender sees the answer", async () => {
         const line = "/ask is 240 on ck good enough for psych";
-        const expected = await expectedFor(services, driver, line, "group");
+        const expected = await expectedFor(services, document, driver, line, "group");
         expect(expected).toMatchObject({ kind: "reply", ok: true, to: "sender" });
         const { seen } = await driver.send(line, "group", expected);
         expectDelivered(seen, expected, "group", "ask with a score");
@@ -133,7 +143,7 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
     }
 
     it("GIVEN a command that fails THEN the sender gets a reply quoting the request id the log has with the error", async () => {
-      const expected = await expectedFor(services, driver, "/boom", "private");
+      const expected = await expectedFor(services, document, driver, "/boom", "private");
       const { seen, requestId } = await driver.send("/boom", "private", expected);
       const failure = logger.lines.filter((line: LogLine) => line.msg === "command failed").at(-1);
       const logged = String(failure?.obj.requestId);
@@ -152,7 +162,6 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
       const driver = create();
       const logger = recordingLogger();
       const { services } = await testContext({
-        store: new MemoryStore(),
         logger,
         limits: createRateLimit(2, 60),
       });

@@ -6,9 +6,8 @@ import { leavesOf } from "../../src/core/dispatch.ts";
 import type { Logger } from "../../src/core/ports.ts";
 import { manage, privateOnly, repliesPrivately } from "../../src/core/preconditions.ts";
 import { paragraph, reply } from "../../src/core/reply.ts";
-import { recordFor } from "../../src/core/userData.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
+import { memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { BOOM, boom } from "../fixtures/boom.ts";
 import { sampleCommands } from "../fixtures/sampleCommands.ts";
 import { respond, runLine, testContext } from "../helpers.ts";
@@ -90,7 +89,7 @@ describe("the core's entry point: preconditions and who sees the reply", () => {
     expect(personal.map((p) => p.path)).toContain("score add");
     for (const { path } of personal) {
       const line = sampleCommands[path] ?? "";
-      const store = new MemoryStore();
+      const { repositories: store } = memoryBackend();
       const inDm = await runLine(line, { ...(await testContext({ store })), caller: inPrivate });
       expect(inDm.to, path).toBe("sender");
       const ephemeral = await runLine(
@@ -182,19 +181,5 @@ describe("the core's entry point: failures and the log", () => {
       expect.objectContaining({ command: "boom", via: "test", ok: false, requestId: "u-77" }),
     ]);
     expect(lines).toHaveLength(2);
-  });
-});
-
-describe("stored records", () => {
-  it("GIVEN two people new in one process THEN each has a profile of their own (a shared default once leaked exam dates)", async () => {
-    const store = new MemoryStore();
-    const now = new Date("2026-11-25T12:00:00Z");
-    await store.update((data) => {
-      recordFor(data, "x:1", now).profile.exam_dates.step2ck = "2027-01-01";
-    });
-    await store.update((data) => {
-      recordFor(data, "x:2", now);
-    });
-    expect(store.read().users["x:2"]?.profile.exam_dates).toEqual({});
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
 
 const KILLS = 50;
 

@@ -4,7 +4,7 @@ import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
 import { leavesOf } from "../../src/core/dispatch.ts";
 import type { Logger } from "../../src/core/ports.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
+import { memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { respond, testContext } from "../helpers.ts";
 import { commandLines, hasLoneSurrogate, hostileText, hugeText, linesFor, textsOf } from "./hostileText.ts";
 import { checkEveryPlatform } from "./platformChecks.ts";
@@ -40,8 +40,8 @@ const { command: anyCommandLine, any: anyLine } = commandLines(commands);
 async function runChecked(lines: readonly string[], { caller, ephemeral }: Where): Promise<void> {
   const failures: object[] = [];
   const logger: Logger = { debug() {}, info() {}, warn() {}, error: (obj) => failures.push(obj) };
-  const store = new MemoryStore();
-  const base = await testContext({ logger, store });
+  const { repositories, document: store } = memoryBackend();
+  const base = await testContext({ logger, store: repositories });
   const ctx: CommandContext = { ...base, caller };
   // Valid Unicode in, valid Unicode out: what was typed so far may be echoed from the store.
   let typedValid = true;

@@ -20,9 +20,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Logger } from "../../src/core/ports.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
 import { StoreError } from "../../src/store/errors.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
-import { type FileSystem, nodeFileSystem } from "../../src/store/fileSystem.ts";
-import { MemoryStore } from "../../src/store/memory.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
+import { type FileSystem, nodeFileSystem } from "../../src/store/file/fileSystem.ts";
+import { memoryBackend } from "../../src/store/memory/memoryStore.ts";
 import { runLine, startProgram, testContext, testKnowledge } from "../helpers.ts";
 
 let dir: string;
@@ -202,21 +202,19 @@ describe("finding 8 (smaller ones): node-cron's warning", () => {
     const knowledge = await testKnowledge();
     vi.useFakeTimers({ now: new Date("2026-11-28T12:00:30Z") });
     // One nudge (due next week) is what makes the scheduler load node-cron.
-    const store = new MemoryStore();
-    await store.update((data) => {
-      data.subscriptions["console:group"] = {
-        chat_kind: "group",
-        time: "09:00",
-        timezone: "UTC",
-        exam: "step2ck",
-        started_day: "2026-12-05",
-        next_day: "2026-12-05",
-        next_at: "2026-12-05T09:00:00.000Z",
-        shown_tips: [],
-      };
-    });
+    const { repositories } = memoryBackend();
+    await repositories.subscriptions.put("console:group", () => ({
+      chat_kind: "group",
+      time: "09:00",
+      timezone: "UTC",
+      exam: "step2ck",
+      started_day: "2026-12-05",
+      next_day: "2026-12-05",
+      next_at: "2026-12-05T09:00:00.000Z",
+      shown_tips: [],
+    }));
     const scheduler = new NudgeScheduler({
-      store,
+      queue: repositories.nudgeQueue,
       knowledge,
       clock: { now: () => new Date() },
       logger,

@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
 import { startProgram } from "../helpers.ts";
 
 const exec = promisify(execFile);

@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { commands } from "../../commands/index.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
 import { DeliveryError } from "../../src/core/errors.ts";
-import { noRateLimit, type Store, silentLogger } from "../../src/core/ports.ts";
+import { noRateLimit, silentLogger } from "../../src/core/ports.ts";
 import type { Reply } from "../../src/core/reply.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { openFileBackend } from "../../src/store/file/fileStore.ts";
 import { ManualClock, runLine, testKnowledge } from "../helpers.ts";
 import { tickAt } from "./wiring.ts";
 
@@ -19,19 +19,19 @@ interface Sent {
 }
 
 let dir: string;
-let store: Store;
+let backend: Awaited<ReturnType<typeof openFileBackend>>;
 let clock: ManualClock;
 let sent: Sent[];
 let failWith: ((chatId: string) => Error | undefined) | undefined;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "stepwise-nudge-"));
-  store = await FileStore.open(join(dir, "data.json"));
+  backend = await openFileBackend(join(dir, "data.json"));
   sent = [];
   failWith = undefined;
 });
 afterEach(async () => {
-  await store.close();
+  await backend.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -42,7 +42,7 @@ async function scheduler(): Promise<NudgeScheduler> {
     sent.push({ chatId, at: clock.now().toISOString(), reply });
   };
   return new NudgeScheduler({
-    store,
+    queue: backend.repositories.nudgeQueue,
     knowledge: await testKnowledge(),
     clock,
     logger: silentLogger,
@@ -67,7 +67,7 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
       knowledge: await testKnowledge(),
       clock,
       logger: silentLogger,
-      store,
+      store: backend.repositories,
       nudges,
       limits: noRateLimit,
     },
@@ -199,8 +199,8 @@ describe("nudge scheduler", () => {
     await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", first);
     await tickAt(first, clock, "2026-06-01T02:00:00Z");
     await first.stop();
-    await store.close();
-    store = await FileStore.open(join(dir, "data.json"));
+    await backend.close();
+    backend = await openFileBackend(join(dir, "data.json"));
     const second = await scheduler();
     await tickAt(second, clock, "2026-06-01T02:01:00Z", "2026-06-01T09:00:00Z", "2026-06-01T18:29:00Z");
     expect(sent).toHaveLength(1);
@@ -244,7 +244,7 @@ describe("nudge scheduler", () => {
     failWith = () => new DeliveryError("403: bot was kicked", true, "the bot was removed from this group");
     await tickAt(nudges, clock, "2026-06-01T02:00:00Z", "2026-06-02T02:00:00Z");
     expect(sent).toEqual([]);
-    expect(store.read().chats).toEqual({
+    expect(backend.document.read().chats).toEqual({
       "-1": {
         unreachable: { reason: "the bot was removed from this group", since: "2026-06-01T02:00:00.000Z" },
       },
@@ -256,6 +256,24 @@ describe("nudge scheduler", () => {
     expect((await command("/nudge status", "-1", nudges)).data.paused).toBeNull();
     await tickAt(nudges, clock, "2026-06-03T02:00:00Z");
     expect(sent).toHaveLength(1);
+  });
+
+  it("GIVEN a nudge delivered THEN /nudge status shows its day as last sent; GIVEN the next one refused for good THEN it still shows the delivered day", async () => {
+    clock = new ManualClock("2026-06-01T00:00:00Z");
+    const nudges = await scheduler();
+    await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
+    await tickAt(nudges, clock, "2026-06-01T02:00:00Z");
+    const lastSent = async () => {
+      const status = await command("/nudge status", "-1", nudges);
+      return status.blocks
+        .flatMap((b) => (b.kind === "fields" ? b.fields : []))
+        .find((f) => f.name === "Last sent");
+    };
+    expect((await lastSent())?.value).toBe("2026-06-01");
+    failWith = () => new DeliveryError("403: bot was kicked", true, "the bot was removed from this group");
+    await tickAt(nudges, clock, "2026-06-02T02:00:00Z");
+    expect(backend.document.read().subscriptions["-1"]?.last_sent_day).toBe("2026-06-02");
+    expect((await lastSent())?.value).toBe("2026-06-01");
   });
 
   it("GIVEN a transient failure THEN delivery is retried and the nudge arrives once", async () => {

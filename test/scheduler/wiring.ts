@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { commands, plainTextCommand } from "../../commands/index.ts";
 import { senderFor } from "../../src/adapters/index.ts";
 import { type Core, createCore } from "../../src/core/handle.ts";
-import { type Adapter, noRateLimit, type Store, silentLogger } from "../../src/core/ports.ts";
+import { type Adapter, noRateLimit, silentLogger } from "../../src/core/ports.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { type FileStore, openFileBackend } from "../../src/store/file/fileStore.ts";
 import { ManualClock, testKnowledge } from "../helpers.ts";
 
 /** Ticks at each instant in turn, as the minute timer would. */
@@ -25,7 +25,9 @@ export async function tickAt(scheduler: NudgeScheduler, clock: ManualClock, ...i
 export class NudgeBot {
   readonly clock = new ManualClock("2026-06-01T00:00:00Z");
   private dir = "";
-  private current: { store: Store; scheduler: NudgeScheduler; adapter: Adapter } | undefined;
+  private current:
+    | { backend: Awaited<ReturnType<typeof openFileBackend>>; scheduler: NudgeScheduler; adapter: Adapter }
+    | undefined;
 
   constructor(private readonly createAdapter: (core: Core) => Adapter) {}
 
@@ -34,8 +36,9 @@ export class NudgeBot {
     return this.current;
   }
 
-  get store(): Store {
-    return this.running.store;
+  /** The data file's whole document, to check what is stored. */
+  get store(): FileStore {
+    return this.running.backend.document;
   }
 
   get scheduler(): NudgeScheduler {
@@ -44,12 +47,12 @@ export class NudgeBot {
 
   async start(): Promise<void> {
     this.dir ||= await mkdtemp(join(tmpdir(), "stepwise-nudges-"));
-    const store = await FileStore.open(join(this.dir, "stepwise.json"));
+    const backend = await openFileBackend(join(this.dir, "stepwise.json"));
     const knowledge = await testKnowledge();
     const { clock } = this;
     const started: Adapter[] = [];
     const scheduler = new NudgeScheduler({
-      store,
+      queue: backend.repositories.nudgeQueue,
       knowledge,
       clock,
       logger: silentLogger,
@@ -61,14 +64,14 @@ export class NudgeBot {
       knowledge,
       clock,
       logger: silentLogger,
-      store,
+      store: backend.repositories,
       nudges: scheduler,
       limits: noRateLimit,
     };
     const adapter = this.createAdapter(createCore(services, commands, { plainText: plainTextCommand }));
     await adapter.start();
     started.push(adapter);
-    this.current = { store, scheduler, adapter };
+    this.current = { backend, scheduler, adapter };
   }
 
   /** Stops the adapter and the scheduler, closes the store, and starts everything again from disk. */
@@ -88,10 +91,10 @@ export class NudgeBot {
   }
 
   private async shutdown(): Promise<void> {
-    const { store, scheduler, adapter } = this.running;
+    const { backend, scheduler, adapter } = this.running;
     this.current = undefined;
     await adapter.stop();
     await scheduler.stop();
-    await store.close();
+    await backend.close();
   }
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DiskFullError, StoreError } from "../../src/store/errors.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore, openFileBackend } from "../../src/store/file/fileStore.ts";
 import { FullDisk } from "../fixtures/fullDisk.ts";
 import { scoredUser } from "../fixtures/users.ts";
 import { runLine, testContext } from "../helpers.ts";
@@ -190,8 +190,8 @@ describe("finding 1 (disk full)", () => {
 
   it("GIVEN a full disk THEN /score add answers that nothing was saved, and /score list does not show it", async () => {
     const disk = new FullDisk();
-    const store = await FileStore.open(join(dir, "stepwise.json"), { fs: disk.fs });
-    const ctx = await testContext({ store });
+    const backend = await openFileBackend(join(dir, "stepwise.json"), { fs: disk.fs });
+    const ctx = await testContext({ store: backend.repositories });
     disk.fill();
     const add = await runLine('/score add exam:step2ck test:"NBME 13" score:241', ctx);
     expect(add?.ok).toBe(false);
@@ -201,6 +201,6 @@ describe("finding 1 (disk full)", () => {
     disk.free();
     const list = await runLine("/score list", ctx);
     expect(JSON.stringify(list?.reply)).not.toContain("NBME 13");
-    await store.close();
+    await backend.close();
   });
 });

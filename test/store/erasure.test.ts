@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/core/ports.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
 import { KNOWLEDGE_DIR } from "../helpers.ts";
 
 let dir: string;

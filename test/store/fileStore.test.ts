@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DATA_VERSION, type UserRecord } from "../../src/core/records.ts";
 import { StoreError } from "../../src/store/errors.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
 
 const exec = promisify(execFile);
 const NOW = "2026-11-25T12:00:00.000Z";

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/core/ports.ts";
 import { DATA_VERSION } from "../../src/core/records.ts";
 import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore, openFileBackend } from "../../src/store/file/fileStore.ts";
 import { ManualClock, runLine, testContext, testKnowledge } from "../helpers.ts";
 import { tickAt } from "../scheduler/wiring.ts";
 
@@ -74,11 +74,11 @@ describe("a data file from version 1", () => {
   });
 
   it("GIVEN the migrated data THEN paused nudges stay paused, /nudge status says why, and /mydata shows the person's record", async () => {
-    const store = await FileStore.open(file);
+    const backend = await openFileBackend(file);
     const clock = new ManualClock("2026-11-21T02:00:00Z");
     const sent: string[] = [];
     const scheduler = new NudgeScheduler({
-      store,
+      queue: backend.repositories.nudgeQueue,
       knowledge: await testKnowledge(),
       clock,
       logger: silentLogger,
@@ -92,7 +92,7 @@ describe("a data file from version 1", () => {
     await tickAt(scheduler, clock, "2026-11-21T06:15:00Z", "2026-11-21T09:00:00Z");
     expect(sent).toEqual(["discord:4004", "console:local"]);
 
-    const base = await testContext({ store, clock });
+    const base = await testContext({ store: backend.repositories, clock });
     const group = {
       ...base,
       caller: { userId: "discord:2002", address: "discord:3003", chatKind: "group" as const },
@@ -107,7 +107,7 @@ describe("a data file from version 1", () => {
     expect(Object.keys(mine.reply.data.chats as object)).toEqual(["telegram:1001"]);
     expect(Object.keys(mine.reply.data.nudges as object)).toEqual(["telegram:1001"]);
     await scheduler.stop();
-    await store.close();
+    await backend.close();
   });
 
   it("GIVEN a file from a newer version THEN it is refused and left as it was", async () => {

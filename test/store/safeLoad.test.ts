@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../src/store/errors.ts";
-import { FileStore } from "../../src/store/fileStore.ts";
+import { FileStore } from "../../src/store/file/fileStore.ts";
 
 const NOW = "2026-11-28T12:00:00.000Z";
 const record = {

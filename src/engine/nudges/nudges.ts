@@ -2,6 +2,7 @@ import { addDays, dayIn, daysBetween, luxon } from "../../core/dates.ts";
 import { UserError } from "../../core/errors.ts";
 import type { Subscription } from "../../core/records.ts";
 import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
+import type { Settled } from "../../core/repositories.ts";
 import type { Entry, KnowledgeBase } from "../knowledge/knowledge.ts";
 import { buildPlan, type Plan } from "../plans/plans.ts";
 
@@ -67,6 +68,29 @@ export function afterSlot(sub: Subscription, day: string, sent: boolean, now: Da
   const missedBefore = new Date(now.getTime() - CATCH_UP_HOURS * 3_600_000);
   const next = nextSlot(addDays(day, 1), sub.time, sub.timezone, missedBefore);
   return { ...sub, ...next, ...(sent ? { last_sent_day: day } : {}) };
+}
+
+/**
+ * What a due subscription becomes at `now`, decided while the nudge queue holds it: missed slots
+ * are skipped until one can be sent (marked sent, its tip marked shown, or ended after the closing
+ * message) or the next one lies ahead. Pure; the queue saves `next` before anything is sent.
+ */
+export function settleSlot(knowledge: KnowledgeBase, key: string, sub: Subscription, now: Date): Settled {
+  let current = sub;
+  for (;;) {
+    const decision = decide(current, now);
+    if (decision.action === "wait") return { next: current };
+    if (decision.action === "skip") {
+      current = afterSlot(current, decision.day, false, now);
+      continue;
+    }
+    const { day } = decision;
+    const sent = afterSlot(current, day, true, now);
+    const next = decision.closing
+      ? { ...sent, ended_on: day }
+      : { ...sent, shown_tips: pickTip(knowledge, key, current.shown_tips).shown };
+    return { next, send: { day, slot: current } };
+  }
 }
 
 /** Stable per-subscription order, so groups do not all get the same tip on the same day. */

@@ -13,7 +13,7 @@ import { createCore } from "../../../src/core/handle.ts";
 import type { Adapter } from "../../../src/core/ports.ts";
 import { manage, privateOnly } from "../../../src/core/preconditions.ts";
 import { fields, paragraph, reply } from "../../../src/core/reply.ts";
-import { MemoryStore } from "../../../src/store/memory.ts";
+import { type MemoryStore, memoryBackend } from "../../../src/store/memory/memoryStore.ts";
 import { type BotMessage, FakeTelegram, type FakeTelegramOptions } from "../../fakes/telegram/server.ts";
 import { type LogLine, recordingLogger, testContext } from "../../helpers.ts";
 
@@ -21,6 +21,8 @@ export interface Harness {
   fake: FakeTelegram;
   adapter: Adapter;
   services: Services;
+  /** The whole document of the memory backend the bot stores into (unless the test gave a store). */
+  document: MemoryStore;
   logs: LogLine[];
   /** A user writes; resolves with the bot's next message in that chat. */
   say(user: User, chat: Chat, text: string, options?: { replyTo?: BotMessage }): Promise<BotMessage>;
@@ -43,7 +45,8 @@ export async function startTelegram(
   const logger = recordingLogger();
   const entries = logger.lines;
   const base = await testContext();
-  const services: Services = { ...base.services, logger, store: new MemoryStore(), ...options.services };
+  const memory = memoryBackend();
+  const services: Services = { ...base.services, logger, store: memory.repositories, ...options.services };
   const core = createCore(services, options.commands ?? registry, { plainText: plainTextCommand });
   const adapter = createTelegramAdapter({
     token: fake.token,
@@ -56,6 +59,7 @@ export async function startTelegram(
     fake,
     adapter,
     services,
+    document: memory.document,
     logs: entries,
     async say(user, chat, text, sayOptions = {}) {
       const seen = fake.messagesIn(chat.id).length;
@@ -111,8 +115,8 @@ export const testCommands: readonly CommandSpec[] = [
     description: "Show your stored Step 2 CK score",
     options: z.object({}),
     preconditions: [privateOnly],
-    run(_input, { caller, services }) {
-      const score = services.store.read().users[caller.userId]?.profile.step2ck_score;
+    async run(_input, { caller, services }) {
+      const score = (await services.store.profiles.get(caller.userId)).step2ck_score;
       return reply({
         title: "Your status",
         blocks: [paragraph(score === undefined ? "No score stored." : `Step 2 CK score: ${score}`)],

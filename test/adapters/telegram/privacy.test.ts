@@ -9,16 +9,7 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 
 async function storeScore(userId: number, score: number): Promise<void> {
-  const at = new Date().toISOString();
-  await bot.services.store.update((data) => {
-    data.users[`telegram:${userId}`] = {
-      profile: { step2ck_score: score, exam_dates: {} },
-      scores: [],
-      next_score_id: 1,
-      created_at: at,
-      updated_at: at,
-    };
-  });
+  await bot.services.store.profiles.update(`telegram:${userId}`, { step2ck_score: score }, new Date());
 }
 
 const urlButtons = (markup: { inline_keyboard: Array<Array<{ text: string; url?: string }>> } | undefined) =>

@@ -108,11 +108,11 @@ describe("Telegram adapter: users who blocked the bot", () => {
     const key = `telegram:${user.id}`;
     await bot.say(user, chat, "/start");
     bot.fake.block(user);
-    const record = await bot.fake.waitFor(() => bot?.services.store.read().chats[key]);
+    const record = await bot.fake.waitFor(() => bot?.document.read().chats[key]);
     expect(record).toMatchObject({ unreachable: { reason: "the user blocked the bot" }, owner: key });
 
     await bot.say(user, chat, "/about");
-    expect(bot.services.store.read().chats[key]).toBeUndefined();
+    expect(bot.document.read().chats[key]).toBeUndefined();
     await bot.adapter.send(key, nudge);
     expect(bot.fake.messagesIn(chat.id).at(-1)?.message.text).toBe("Time for today's question block.");
   });

@@ -1,9 +1,11 @@
-import type { Store, UpdateOptions } from "../core/ports.ts";
-import { type Data, dataSchema, emptyData } from "../core/records.ts";
-import { applyChange } from "./change.ts";
+import { type Data, dataSchema, emptyData } from "../../core/records.ts";
+import type { Backend } from "../../core/repositories.ts";
+import { applyChange } from "../document/change.ts";
+import { documentBackend } from "../document/repositories.ts";
+import type { DocumentStore, UpdateOptions } from "../document/store.ts";
 
 /** A store in memory, for tests and the bench: the file store's semantics without the disk. */
-export class MemoryStore implements Store {
+export class MemoryStore implements DocumentStore {
   private data: Data;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -27,4 +29,9 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     await this.queue;
   }
+}
+
+/** The memory backend: the document repositories over a MemoryStore (tests, the bench, one-off scripts). */
+export function memoryBackend(initial?: Data): Backend & { document: MemoryStore } {
+  return documentBackend(new MemoryStore(initial));
 }

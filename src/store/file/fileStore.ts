@@ -1,11 +1,14 @@
 import { dirname, resolve } from "node:path";
 import { Low } from "lowdb";
-import type { Logger, Store, UpdateOptions } from "../core/ports.ts";
-import { DATA_VERSION, type Data, dataSchema } from "../core/records.ts";
-import { clip } from "../core/text.ts";
-import { applyChange, type EntityPath } from "./change.ts";
+import type { Logger } from "../../core/ports.ts";
+import { DATA_VERSION, type Data, dataSchema } from "../../core/records.ts";
+import type { Backend } from "../../core/repositories.ts";
+import { clip } from "../../core/text.ts";
+import { applyChange, type EntityPath } from "../document/change.ts";
+import { documentBackend } from "../document/repositories.ts";
+import type { DocumentStore, UpdateOptions } from "../document/store.ts";
+import { DiskFullError, fileProblem, isDiskFull, StoreError } from "../errors.ts";
 import { DurableJsonFile, isTemporaryOf, SnapshotNotSyncedError } from "./durableFile.ts";
-import { DiskFullError, fileProblem, isDiskFull, StoreError } from "./errors.ts";
 import { codeOf, type FileSystem, nodeFileSystem } from "./fileSystem.ts";
 import { FIELDS, Journal, type JournalLine, replay } from "./journal.ts";
 import { acquireLock, type Lock, type LockTiming } from "./lock.ts";
@@ -119,7 +122,7 @@ function checkData(path: string, raw: Record<string, unknown>): Data {
  * after its change is synced to disk; concurrent changes are committed together with one sync. A
  * change that cannot be synced (a full disk) is undone and rejected, so the reply never claims it.
  */
-export class FileStore implements Store {
+export class FileStore implements DocumentStore {
   private state: Data;
   private readonly pending: Pending[] = [];
   private flushing: Promise<void> = Promise.resolve();
@@ -330,4 +333,12 @@ export class FileStore implements Store {
       await this.lock.release();
     }
   }
+}
+
+/** The file backend (the embedded default): the document repositories over a FileStore. */
+export async function openFileBackend(
+  file: string,
+  options: FileStoreOptions = {},
+): Promise<Backend & { document: FileStore }> {
+  return documentBackend(await FileStore.open(file, options));
 }

@@ -1,4 +1,4 @@
-import { DATA_VERSION } from "../core/records.ts";
+import { DATA_VERSION } from "../../core/records.ts";
 
 /**
  * Brings a data file written by an older Stepwise up to DATA_VERSION, in place, one version at a

@@ -1,5 +1,5 @@
 import onChange from "on-change";
-import type { Data } from "../core/records.ts";
+import type { Data } from "../../core/records.ts";
 
 /** What one change touched: a whole top-level field (["version"]) or one entity (["users", id]). */
 export type EntityPath = [string] | [string, string];

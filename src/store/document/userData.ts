@@ -1,10 +1,11 @@
 import type { z } from "zod";
-import type { ChatRecord, Data, Profile, Subscription, UserRecord } from "./records.ts";
-import { chatRecordSchema, subscriptionSchema, userRecordSchema } from "./records.ts";
+import type { ChatRecord, Data, Profile, UserRecord } from "../../core/records.ts";
+import { chatRecordSchema, subscriptionSchema, userRecordSchema } from "../../core/records.ts";
+import type { PersonalData } from "../../core/repositories.ts";
 
 /**
- * Everything Stepwise keeps about one person, in one place: what /mydata shows and /forget deletes.
- * A new collection holding per-user data must be added to both functions below.
+ * Everything the document keeps about one person, in one place: what /mydata shows and /forget
+ * deletes. A new collection holding per-user data must be added to both functions below.
  */
 
 /** The saved profile, or an empty one. */
@@ -12,7 +13,7 @@ export function profileOf(data: Readonly<Data>, userId: string): Profile {
   return data.users[userId]?.profile ?? { exam_dates: {} };
 }
 
-/** The user's record inside a store change, created on first use; marks it updated. */
+/** The user's record inside a document change, created on first use; marks it updated. */
 export function recordFor(data: Data, userId: string, now: Date): UserRecord {
   const at = now.toISOString();
   const record = data.users[userId] ?? userRecordSchema.parse({ created_at: at, updated_at: at });
@@ -38,22 +39,12 @@ function ownedBy<T extends { owner?: string | undefined }>(
  * All stored data about the user, as /mydata returns it: read through the schemas, so the fields
  * come in the same order whether the data was just written or loaded from disk.
  */
-export function personalData(
-  data: Readonly<Data>,
-  userId: string,
-): {
-  user_id: string;
-  record: UserRecord | null;
-  /** Nudges in the person's private chats (group nudges belong to the group). */
-  nudges: Record<string, Subscription>;
-  /** The person's private chats the bot cannot reach, and why. */
-  chats: Record<string, ChatRecord>;
-} {
+export function personalData(data: Readonly<Data>, userId: string): PersonalData {
   return {
     user_id: userId,
     record: userId in data.users ? userRecordSchema.parse(data.users[userId]) : null,
     nudges: ownedBy(data.subscriptions, userId, subscriptionSchema),
-    chats: ownedBy(data.chats, userId, chatRecordSchema),
+    chats: ownedBy<ChatRecord>(data.chats, userId, chatRecordSchema),
   };
 }
 

@@ -1,9 +1,9 @@
 import { constants } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { z } from "zod";
-import { dataSchema } from "../core/records.ts";
-import type { EntityPath } from "./change.ts";
-import { StoreError } from "./errors.ts";
+import { dataSchema } from "../../core/records.ts";
+import type { EntityPath } from "../document/change.ts";
+import { StoreError } from "../errors.ts";
 import { codeOf, type FileSystem } from "./fileSystem.ts";
 
 /** One durable change: the new value of an entity, or its removal (no `v`). */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import type { Logger } from "../core/ports.ts";
-import { StoreError } from "./errors.ts";
+import type { Logger } from "../../core/ports.ts";
+import { StoreError } from "../errors.ts";
 import { codeOf, type FileSystem } from "./fileSystem.ts";
 
 /*

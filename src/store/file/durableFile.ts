@@ -1,6 +1,6 @@
 import { basename, dirname } from "node:path";
 import type { Adapter } from "lowdb";
-import { StoreError } from "./errors.ts";
+import { StoreError } from "../errors.ts";
 import { codeOf, type FileSystem } from "./fileSystem.ts";
 
 /** Where a snapshot is written before it replaces the file: `<data>.<pid>.tmp`, beside it. */

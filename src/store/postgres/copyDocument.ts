@@ -1,0 +1,85 @@
+import type { Data } from "../../core/records.ts";
+import { StoreError } from "../errors.ts";
+import type { Database, Queryable } from "./database.ts";
+import { saveChat, saveSubscriptions, scoreId } from "./rows.ts";
+
+/** How many records of each kind the data file holds, and how many of those the database now holds. */
+export type CopyCounts = Record<
+  "users" | "practice scores" | "nudges" | "unreachable chats",
+  {
+    file: number;
+    database: number;
+  }
+>;
+
+const count = async (db: Queryable, sql: string, values: unknown[]): Promise<number> =>
+  Number((await db.query<{ n: string }>(sql, values)).rows[0]?.n ?? 0);
+
+/**
+ * Copies a data file's document into the database, in one transaction: each record is inserted,
+ * or replaces the row with its id, so copying the same file again changes nothing.
+ */
+export function copyDocument(db: Database, data: Readonly<Data>): Promise<CopyCounts> {
+  const users = Object.entries(data.users);
+  const scores = users.flatMap(([userId, record]) =>
+    record.scores.map((score) => {
+      const id = scoreId(score.id);
+      if (id === undefined) {
+        throw new StoreError(
+          `Practice score "${score.id}" of ${userId} has no numeric id; nothing was copied.`,
+        );
+      }
+      return { ...score, user_id: userId, id };
+    }),
+  );
+  const subscriptions = Object.entries(data.subscriptions);
+  const chats = Object.entries(data.chats);
+  return db.transaction(async (client) => {
+    await client.query(
+      `INSERT INTO users (id, profile, next_score_id, created_at, updated_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS x(id text, profile jsonb, next_score_id integer, created_at timestamptz, updated_at timestamptz)
+       ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, next_score_id = excluded.next_score_id,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      [JSON.stringify(users.map(([id, { scores: _scores, ...record }]) => ({ id, ...record })))],
+    );
+    await client.query(
+      `INSERT INTO practice_scores (user_id, id, exam, test, kind, value, date, added_at)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(user_id text, id integer, exam text, test text,
+         kind text, value double precision, date date, added_at timestamptz)
+       ON CONFLICT (user_id, id) DO UPDATE SET exam = excluded.exam, test = excluded.test,
+         kind = excluded.kind, value = excluded.value, date = excluded.date, added_at = excluded.added_at`,
+      [JSON.stringify(scores)],
+    );
+    await saveSubscriptions(client, subscriptions);
+    for (const [address, record] of chats) await saveChat(client, address, record);
+    const keys = (entries: Array<[string, unknown]>) => [entries.map(([key]) => key)];
+    return {
+      users: {
+        file: users.length,
+        database: await count(client, "SELECT count(*) AS n FROM users WHERE id = ANY($1)", keys(users)),
+      },
+      "practice scores": {
+        file: scores.length,
+        database: await count(
+          client,
+          `SELECT count(*) AS n FROM practice_scores
+           JOIN jsonb_to_recordset($1::jsonb) AS x(user_id text, id integer) USING (user_id, id)`,
+          [JSON.stringify(scores.map(({ user_id, id }) => ({ user_id, id })))],
+        ),
+      },
+      nudges: {
+        file: subscriptions.length,
+        database: await count(
+          client,
+          "SELECT count(*) AS n FROM subscriptions WHERE address = ANY($1)",
+          keys(subscriptions),
+        ),
+      },
+      "unreachable chats": {
+        file: chats.length,
+        database: await count(client, "SELECT count(*) AS n FROM chats WHERE address = ANY($1)", keys(chats)),
+      },
+    };
+  });
+}
