@@ -25,6 +25,19 @@ export interface Footer {
   note?: string;
 }
 
+/**
+ * A file sent with a reply: a calendar (.ics) or a picture (.png). Each adapter delivers it its own
+ * way (Telegram: a photo for images, else a document; Discord: an attachment; console: a file whose
+ * path is printed). `description` is what a screen reader, or a platform that cannot show the
+ * file, gets instead.
+ */
+export interface Attachment {
+  name: string;
+  mime: string;
+  data: Uint8Array;
+  description: string;
+}
+
 export interface Reply {
   title?: string;
   blocks: Block[];
@@ -35,6 +48,8 @@ export interface Reply {
    * a reply, never widen it; commands that always work with personal data use the precondition.
    */
   personal?: true;
+  /** Files that go with the reply (see Attachment); adapters that cannot send one say so. */
+  files?: Attachment[];
   /** Machine-readable result for `--json` and tests; never rendered as text. */
   data: Record<string, unknown>;
 }
