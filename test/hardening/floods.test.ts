@@ -5,10 +5,6 @@
  * backlog overran 5 s and exited 1. Driven through the real grammY client against the fake Bot
  * API, the real discord.js against the fake Discord, and the real program for the shutdown.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ApplicationCommandOptionType, GatewayDispatchEvents } from "discord.js";
 import type { User } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,8 +14,8 @@ import { createRateLimit } from "../../src/limits/rateLimit.ts";
 import { startBot } from "../adapters/discord/harness.ts";
 import { type Harness, startTelegram } from "../adapters/telegram/harness.ts";
 import { commandInteraction, snowflake, user } from "../fakes/discord/payloads.ts";
-import { FakeDiscord } from "../fakes/discord/server.ts";
-import { FakeTelegram, fakeGroup, fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
+import { type FakeTelegram, fakeGroup, fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
+import { startProgramOnFakes } from "./programOnFakes.ts";
 
 const FLOOD = 1_000;
 const REFUSAL = "You're sending commands faster than I can keep up with";
@@ -96,6 +92,21 @@ describe("finding 3 (floods): one person's flood on Telegram", () => {
       expect(writesTo(fake, adaChat.id).length).toBeLessThanOrEqual(2 * ANSWERED_AT_MOST);
     },
   );
+
+  it("GIVEN 1,000 presses of a question's button from one person THEN each is answered on the button, one of them with the refusal, and another person's /help is answered", async () => {
+    telegram = await startTelegram({ services: { limits: createRateLimit() } });
+    const { fake } = telegram;
+    const ada = fakeUser("Ada");
+    const adaChat = privateChatOf(ada);
+    const question = await answerTo(fake, ada, adaChat, "/score add");
+    const presses = Array.from({ length: FLOOD }, () => fake.userPresses(ada, question, "Cancel"));
+    await answerTo(fake, fakeUser("Ben"), privateChatOf(fakeUser("Ben")), "/help");
+    await fake.waitFor(() => fake.callbackAnswers.length === FLOOD, 30_000);
+    expect(fake.callbackAnswers.map((a) => a.callback_query_id).sort()).toEqual([...presses].sort());
+    expect(fake.callbackAnswers.filter((a) => a.text?.includes(REFUSAL))).toHaveLength(1);
+    await quiet(fake);
+    expect(writesTo(fake, adaChat.id).length).toBeLessThanOrEqual(2 * ANSWERED_AT_MOST);
+  });
 
   it("GIVEN a slow Telegram and a flood of questions from one person THEN another person's /help is answered while the flood's answers are still going out", async () => {
     telegram = await startTelegram({ services: { limits: createRateLimit() } });
@@ -195,27 +206,9 @@ describe("finding 3 (floods): Discord", () => {
 
 describe("finding 3 (floods): shutdown with a backlog", () => {
   it("GIVEN hundreds of people and a flooded group waiting for answers WHEN SIGTERM arrives THEN the bot answers what is in flight, drops what is queued, confirms what it took and exits 0 in time", async () => {
-    const fake = new FakeTelegram();
-    await fake.start();
-    const discord = await FakeDiscord.start();
-    const dir = await mkdtemp(join(tmpdir(), "stepwise-flood-stop-"));
-    const env = {
-      ...process.env,
-      STEPWISE_DATA: join(dir, "stepwise.json"),
-      LOG_LEVEL: "info",
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      DISCORD_GUILD_ID: "",
-    };
-    const child = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const program = await startProgramOnFakes();
+    const fake = program.telegram;
     try {
-      await fake.waitFor(() => stderr.includes('"msg":"ready"'), 15_000);
       const group = fakeGroup("Study group");
       for (let i = 0; i < 10; i++)
         for (let m = 0; m < 20; m++) fake.userSays(fakeUser(`Member ${m}`), group, "/about");
@@ -226,19 +219,15 @@ describe("finding 3 (floods): shutdown with a backlog", () => {
       // At 30 messages a second, Telegram's own limit, the answers take half a minute to go out.
       await fake.waitFor(() => fake.callsOf("sendMessage").length >= 30, 15_000);
       const sentAt = Date.now();
-      child.kill("SIGTERM");
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(code).toBe(0);
+      program.child.kill("SIGTERM");
+      expect(await program.exited).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(SHUTDOWN_DEADLINE_MS);
-      expect(stderr).toContain('"msg":"stopped"');
-      expect(stderr).not.toContain("shutdown took longer");
+      expect(program.stderr()).toContain('"msg":"stopped"');
+      expect(program.stderr()).not.toContain("shutdown took longer");
       // The updates it took, answered or dropped, are confirmed, so none comes back at the next start.
       expect(fake.callsOf("getUpdates").at(-1)?.payload).toMatchObject({ timeout: 0 });
     } finally {
-      child.kill("SIGKILL");
-      await discord.stop();
-      await fake.stop();
-      await rm(dir, { recursive: true, force: true });
+      await program.close();
     }
   });
 });

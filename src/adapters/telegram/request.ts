@@ -89,7 +89,10 @@ export async function trySend(
   try {
     return await sendReply(request.ctx.api, chatId, content, options);
   } catch (error) {
-    if (error instanceof BudgetSpent) return undefined;
+    if (error instanceof BudgetSpent) {
+      services.logger.debug({ chat: chatAddress(chatId) }, "reply dropped: the group's send budget is spent");
+      return undefined;
+    }
     const reason = permanentRefusal(error);
     if (!reason) throw error;
     services.logger.info({ chat: chatAddress(chatId), reason }, "telegram chat unreachable");
