@@ -30,10 +30,15 @@ import { parseTextCommand } from "./textCommand.ts";
  * once, for every platform.
  */
 
-/** What was asked: a line of text, or a command the platform parsed already (a slash command). */
+/**
+ * What was asked: a line of text, a command the platform parsed already (a slash command), or an
+ * answer to a question the bot asked (a button press, a typed reply), which the adapter acts on
+ * itself and only has counted (`admit`).
+ */
 export type Input =
   | { kind: "text"; text: string }
-  | { kind: "command"; name: string; subcommand?: string; options: Record<string, unknown> };
+  | { kind: "command"; name: string; subcommand?: string; options: Record<string, unknown> }
+  | { kind: "answer" };
 
 /** One incoming message or interaction, as an adapter translated it. */
 export interface Inbound {
@@ -52,6 +57,8 @@ export interface Inbound {
   ephemeral?: boolean;
   /** The adapter can ask for missing options one at a time (Telegram's guided input). */
   canAsk?: boolean;
+  /** Already counted against the sender's budget by `admit`, when it arrived: not counted again. */
+  admitted?: boolean;
 }
 
 /** Who sees a reply: everyone in the chat it came from, or only the person who sent it. */
@@ -70,7 +77,14 @@ export type Response =
 export interface Core {
   readonly services: Services;
   readonly commands: readonly CommandSpec[];
+  /** Answers one event: admits it (unless `admitted`), resolves and runs the command. */
   handle(event: Inbound): Promise<Response>;
+  /**
+   * Counts an event meant for the bot against its sender's budget, as soon as it arrives: undefined
+   * when it may go on, or what to do instead (ignored: not meant for the bot, nothing counted; a
+   * refusal). For adapters that queue events: a flood is refused here, at once, and never queues.
+   */
+  admit(event: Inbound): Promise<Response | undefined>;
 }
 
 export interface CoreOptions {
@@ -92,6 +106,14 @@ export function createCore(
       const response = await respond(event, core, options);
       if (response.kind !== "ignored") logResponse(services, event, response, performance.now() - started);
       return response;
+    },
+    async admit(event) {
+      const started = performance.now();
+      const asked = interpret(event, commands, options.plainText);
+      if (asked.kind === "ignored") return asked;
+      const refusal = await admission(event, asked, services);
+      if (refusal) logResponse(services, event, refusal, performance.now() - started);
+      return refusal;
     },
   };
   return core;
@@ -119,11 +141,13 @@ function logResponse(services: Services, event: Inbound, response: Response, ela
 /** What the input asks for, before anything is checked. */
 type Asked =
   | { kind: "ignored" }
+  | { kind: "answer" }
   | { kind: "not_a_command"; text: string }
   | { kind: "command"; name: string; resolve: () => Resolved; group?: CommandSpec };
 
 function interpret(event: Inbound, commands: readonly CommandSpec[], plainText?: string): Asked {
   const { input, addressed, caller } = event;
+  if (input.kind === "answer") return input;
   if (input.kind === "command") {
     const { name, subcommand, options } = input;
     return {
@@ -155,14 +179,31 @@ function interpret(event: Inbound, commands: readonly CommandSpec[], plainText?:
   return { kind: "command", name: plainText, resolve: () => resolveText(question, commands) };
 }
 
+const nameOf = (asked: Asked): string =>
+  asked.kind === "command" ? asked.name : asked.kind === "answer" ? "answer" : "";
+
+const checkOf = (event: Inbound, services: Services, path: string): Check => ({
+  caller: event.caller,
+  services,
+  path,
+  ephemeral: event.ephemeral ?? false,
+});
+
+/** The checks every event passes before anything else (the rate limit): the refusal, if any. */
+async function admission(event: Inbound, asked: Asked, services: Services): Promise<Response | undefined> {
+  const name = nameOf(asked);
+  const refusal = await firstRefusal(globalPreconditions, checkOf(event, services, name));
+  return refusal ? refused(refusal, name) : undefined;
+}
+
 async function respond(event: Inbound, core: Core, options: CoreOptions): Promise<Response> {
   const { services, commands } = core;
   const asked = interpret(event, commands, options.plainText);
-  if (asked.kind === "ignored") return { kind: "ignored" };
-  const name = asked.kind === "command" ? asked.name : "";
-  const check: Check = { caller: event.caller, services, path: name, ephemeral: event.ephemeral ?? false };
-  const limited = await firstRefusal(globalPreconditions, check);
-  if (limited) return refused(limited, name);
+  // Answers are the adapter's to act on, once `admit` has counted them.
+  if (asked.kind === "ignored" || asked.kind === "answer") return { kind: "ignored" };
+  const refusal = event.admitted ? undefined : await admission(event, asked, services);
+  if (refusal) return refusal;
+  const name = nameOf(asked);
   if (asked.kind === "not_a_command") {
     const shown = clip(asked.text, 31);
     const message = `"${shown}" is not a command: write a slash and a command name, e.g. /help or /ask <question>.`;
@@ -177,7 +218,7 @@ async function respond(event: Inbound, core: Core, options: CoreOptions): Promis
   try {
     const { leaf, path: resolvedPath, raw } = asked.resolve();
     path = resolvedPath;
-    const refusal = await firstRefusal(leaf.preconditions ?? [], { ...check, path });
+    const refusal = await firstRefusal(leaf.preconditions ?? [], checkOf(event, services, path));
     if (refusal) return refused(refusal, path);
     const validation = validateInput(leaf, raw);
     if (!validation.ok) {

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { plainTextCommand } from "../../commands/index.ts";
+import { createCore, type Inbound } from "../../src/core/handle.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
 import { respond, testContext } from "../helpers.ts";
 
@@ -33,5 +35,28 @@ describe("per-user rate limit", () => {
     expect(kinds).toEqual(["reply", "reply", "reply", "silent", "silent"]);
     const third = await respond("/about", base);
     expect(third.kind).toBe("silent");
+  });
+
+  it("GIVEN events counted on arrival (admit) THEN handling them does not count them again, and what is not for the bot is never counted", async () => {
+    const { services, commands, caller } = await testContext({ limits: createRateLimit(2, 10) });
+    const core = createCore(services, commands, { plainText: plainTextCommand });
+    const event = (text: string, addressed = true): Inbound => ({
+      via: "test",
+      requestId: "r",
+      caller: { ...caller, chatKind: "group" },
+      input: { kind: "text", text },
+      addressed,
+    });
+    // Chatter in a group and another bot's command: not for this bot, not counted.
+    expect(await core.admit(event("see you all tomorrow", false))).toEqual({ kind: "ignored" });
+    expect(await core.admit(event("/weather", false))).toEqual({ kind: "ignored" });
+    expect(await core.admit(event("/about"))).toBeUndefined();
+    expect(await core.admit({ ...event(""), input: { kind: "answer" } })).toBeUndefined();
+    expect(await core.handle({ ...event("/about"), admitted: true })).toMatchObject({
+      kind: "reply",
+      ok: true,
+    });
+    expect(await core.admit(event("/about"))).toMatchObject({ kind: "reply", refusal: "rate_limit" });
+    expect(await core.admit(event("/about"))).toMatchObject({ kind: "silent", refusal: "rate_limit" });
   });
 });

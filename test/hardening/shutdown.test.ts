@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SHUTDOWN_DEADLINE_MS } from "../../src/app.ts";
-import { FakeDiscord } from "../fakes/discord/server.ts";
-import { FakeTelegram, fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
+import { fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
+import { startProgramOnFakes } from "./programOnFakes.ts";
 
 describe("clean shutdown", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
@@ -64,49 +64,26 @@ describe("clean shutdown", () => {
 
 describe("clean shutdown with both platforms", () => {
   it("GIVEN Telegram and Discord running against the fakes THEN SIGTERM answers what is in flight, closes both clients and exits 0 in time", async () => {
-    const telegram = new FakeTelegram();
-    await telegram.start();
-    const discord = await FakeDiscord.start();
-    const dir = await mkdtemp(join(tmpdir(), "stepwise-stop-both-"));
-    const env = {
-      ...process.env,
-      STEPWISE_DATA: join(dir, "stepwise.json"),
-      LOG_LEVEL: "info",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_API_URL: discord.apiUrl,
-      DISCORD_GUILD_ID: "",
-    };
-    const child = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const { telegram, discord, child, stderr, exited, close } = await startProgramOnFakes();
     try {
-      await telegram.waitFor(() => stderr.includes('"msg":"ready"'), 15_000);
       const user = fakeUser("Ada");
       const chat = privateChatOf(user);
       telegram.userSays(user, chat, "/about");
       // The update is taken by the bot's long poll, then the signal arrives while it is handled.
       await telegram.waitFor(
-        () => telegram.callsOf("getUpdates").length > 1 && stderr.includes('"command":"about"'),
+        () => telegram.callsOf("getUpdates").length > 1 && stderr().includes('"command":"about"'),
       );
       const sentAt = Date.now();
       child.kill("SIGTERM");
-      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(code).toBe(0);
+      expect(await exited).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(SHUTDOWN_DEADLINE_MS);
       expect(telegram.messagesIn(chat.id).some((m) => m.message.text.startsWith("About Stepwise"))).toBe(
         true,
       );
       expect(discord.closes).toContain(1000);
-      expect(stderr).toContain('"msg":"stopped"');
+      expect(stderr()).toContain('"msg":"stopped"');
     } finally {
-      child.kill("SIGKILL");
-      await discord.stop();
-      await telegram.stop();
-      await rm(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

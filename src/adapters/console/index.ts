@@ -39,7 +39,13 @@ export function consoleCaller(): Caller {
 export function createConsoleAdapter(options: ConsoleOptions): Adapter {
   const { input, output, json, interactive, core } = options;
   const caller = consoleCaller();
-  const write = (text: string) => output.write(`${text}\n`);
+  // Settles once everything written so far has been handed to the system. A pipe takes a large
+  // reply in pieces as its reader reads, and the process must not exit before the last piece.
+  let written: Promise<void> = Promise.resolve();
+  const write = (text: string) => {
+    // A reader that went away (EPIPE) has nothing left to wait for.
+    written = new Promise((resolve) => output.write(`${text}\n`, () => resolve()));
+  };
   const print = (command: string, ok: boolean, reply: Reply, leading = "") => {
     const text = renderPlain(reply);
     write(json ? JSON.stringify({ ok, command, text, data: reply.data }) : `${leading}${text}\n`);
@@ -84,6 +90,8 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
         crlfDelay: Infinity,
       });
       rl = lines;
+      // The reader went away (`| head`): nothing written from now on can be read, so the chat ends.
+      output.on("error", () => lines.close());
       // Ctrl+C at the prompt ends the chat (readline would otherwise only pause).
       lines.on("SIGINT", () => lines.close());
       if (interactive && !json) {
@@ -91,10 +99,12 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
         lines.setPrompt("you> ");
         lines.prompt();
       }
-      reading = read(lines).finally(finish);
+      reading = read(lines)
+        .then(() => written)
+        .finally(finish);
     },
 
-    /** The line being answered finishes; nothing after it is read. */
+    /** The line being answered finishes and every reply is written out; nothing after it is read. */
     async stop() {
       rl?.close();
       await reading;
@@ -102,6 +112,7 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
 
     async send(_address, reply) {
       print("nudge", true, reply, "\n");
+      await written;
     },
   };
 }

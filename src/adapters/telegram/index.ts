@@ -1,7 +1,8 @@
 import { setMaxListeners } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import { autoRetry } from "@grammyjs/auto-retry";
-import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
-import { Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import { Api, Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
 import { ConfigError } from "../../config.ts";
 import { internalErrorReply } from "../../core/dispatch.ts";
 import { DeliveryError } from "../../core/errors.ts";
@@ -13,7 +14,7 @@ import { botCommands } from "./botCommands.ts";
 import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
 import { renderHtml } from "./render.ts";
 import { updateRouter } from "./router.ts";
-import { type ThrottleLimits, throttle } from "./throttle.ts";
+import { type SendBudget, sendBudget, type ThrottleLimits } from "./throttle.ts";
 
 export interface TelegramAdapterOptions {
   /** The token BotFather gave. */
@@ -32,8 +33,13 @@ export interface TelegramAdapterOptions {
 const CALL_TIMEOUT_MS = 60_000;
 /** A 429 asking to wait longer than this fails the call instead of holding a reply that long. */
 const MAX_RETRY_AFTER_SECONDS = 60;
+/**
+ * How long `stop` lets the updates being handled finish before their sends stop waiting for a
+ * turn: well inside the program's 5 s shutdown deadline, with time left to write the store.
+ */
+const STOP_GRACE_MS = 2_500;
 
-/** Stepwise on Telegram: long polling through grammY's runner, one chat's updates in order. */
+/** Stepwise on Telegram: long polling through grammY's runner, one person's updates in order. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): Adapter {
   return new TelegramAdapter(options);
 }
@@ -41,28 +47,41 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Adapter 
 class TelegramAdapter implements Adapter {
   readonly name = "telegram";
   private readonly bot: Bot;
+  /** The same client for scheduled sends (nudges), which wait for their turn in a busy group. */
+  private readonly scheduled: Api;
   private runner: RunnerHandle | undefined;
-  /** Updates being handled, so `stop` can wait for them. */
+  /** Updates being handled or waiting in their sender's queue, so `stop` can wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Aborted by `stop`: sends still waiting for a turn give up rather than hold the shutdown. */
+  /** The newest update taken, confirmed to Telegram at `stop` so none comes back after a restart. */
+  private lastUpdateId = 0;
+  private stopping = false;
+  /** Aborted by `stop` at once: nudges still waiting for a turn give up rather than hold the shutdown. */
   private readonly closing = new AbortController();
+  /** Aborted by `stop` after the grace period: replies still waiting for a turn give up too. */
+  private readonly closed = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
     const { core, token, apiRoot, limits } = options;
     const { logger } = core.services;
     // Every send waiting for its turn listens for the stop: a fan-out has hundreds.
     setMaxListeners(0, this.closing.signal);
-    this.bot = new Bot(token, apiRoot === undefined ? {} : { client: { apiRoot } });
-    // The last transformer runs first: throttle, then the time limit, auto-retry and logging.
-    // Logging sits inside auto-retry, so every failed attempt is seen, not just the last; the
-    // throttle sits outside it, so a retry after a 429 keeps the wait Telegram asked for.
+    setMaxListeners(0, this.closed.signal);
+    const client = apiRoot === undefined ? {} : { apiRoot };
+    this.bot = new Bot(token, { client });
+    // The last transformer runs first: the send budget, then the time limit, auto-retry and
+    // logging. Logging sits inside auto-retry, so every failed attempt is seen, not just the last;
+    // the budget sits outside it, so a retry after a 429 keeps the wait Telegram asked for.
     this.bot.api.config.use(
       logFailures(logger),
       autoRetry({ maxDelaySeconds: MAX_RETRY_AFTER_SECONDS, maxRetryAttempts: 5 }),
       timeLimit(CALL_TIMEOUT_MS),
-      throttle(limits),
     );
-    this.bot.use(async (_ctx, next) => {
+    const budget: SendBudget = sendBudget(limits);
+    this.scheduled = new Api(token, client);
+    this.scheduled.config.use(...this.bot.api.config.installedTransformers(), budget.scheduled);
+    this.bot.use(async (ctx, next) => {
+      this.lastUpdateId = Math.max(this.lastUpdateId, ctx.update.update_id);
+      ctx.api.config.use(budget.replies(ctx.from?.id, this.closed.signal));
       const handled = next();
       this.inFlight.add(handled);
       try {
@@ -71,9 +90,9 @@ class TelegramAdapter implements Adapter {
         this.inFlight.delete(handled);
       }
     });
-    // Concurrent across chats, in order within one chat.
-    this.bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-    this.bot.use(updateRouter({ core, username: () => this.bot.botInfo.username }));
+    this.bot.use(
+      updateRouter({ core, username: () => this.bot.botInfo.username, stopping: () => this.stopping }),
+    );
     this.bot.catch((error) => this.onError(error));
   }
 
@@ -105,11 +124,26 @@ class TelegramAdapter implements Adapter {
     logger.info({ username: this.bot.botInfo.username }, "telegram bot started");
   }
 
+  /**
+   * Stops taking updates and drops those still waiting in their sender's queue; the ones being
+   * handled get STOP_GRACE_MS to finish, then their sends stop waiting for a turn.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.closing.abort();
     const runner = this.runner;
     this.runner = undefined;
     await runner?.stop();
+    if (runner && this.lastUpdateId > 0) {
+      // grammY's runner confirms an update only with the next fetch: without this, the last ones
+      // taken (answered or dropped) would all come back at the next start.
+      const confirm = { offset: this.lastUpdateId + 1, limit: 1, timeout: 0 };
+      const signal = AbortSignal.timeout(1_000) as Parameters<Api["getUpdates"]>[1];
+      await this.bot.api.getUpdates(confirm, signal).catch(() => undefined);
+    }
+    const settled = Promise.allSettled([...this.inFlight]);
+    await Promise.race([settled, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
+    this.closed.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -123,7 +157,7 @@ class TelegramAdapter implements Adapter {
       throw new DeliveryError(`"${address}" is not a Telegram chat`, true, "not a Telegram chat");
     }
     try {
-      await sendReply(this.bot.api, chatId, content, { signal: this.closing.signal });
+      await sendReply(this.scheduled, chatId, content, { signal: this.closing.signal });
     } catch (error) {
       throw toDeliveryError(error);
     }

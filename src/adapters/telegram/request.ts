@@ -7,11 +7,14 @@ import type { Reply } from "../../core/reply.ts";
 import { chatAddress, ownerOf, userAddress } from "./address.ts";
 import { permanentRefusal, type SendOptions, sendReply } from "./delivery.ts";
 import type { GuidedInputs } from "./guided.ts";
+import { BudgetSpent } from "./throttle.ts";
 
 export interface RouterDeps {
   core: Core;
   /** The bot's username, known once getMe has answered. */
   username: () => string;
+  /** The adapter is stopping: messages still waiting for their turn are dropped. */
+  stopping: () => boolean;
 }
 
 /** One message or button press being answered, with who sent it and where. */
@@ -51,7 +54,7 @@ export function requestOf(ctx: Context, deps: RouterDeps, flows: GuidedInputs): 
   };
 }
 
-/** The request as the core's event. */
+/** The request as the core's event; counted once, when it arrived (admission.ts). */
 export const eventOf = (request: Request, input: Input, addressed: boolean): Inbound => ({
   via: "telegram",
   requestId: String(request.ctx.update.update_id),
@@ -59,6 +62,7 @@ export const eventOf = (request: Request, input: Input, addressed: boolean): Inb
   input,
   addressed,
   canAsk: true,
+  admitted: true,
 });
 
 async function isChatAdmin(ctx: Context, chatId: number, userId: number): Promise<boolean> {
@@ -71,7 +75,10 @@ async function isChatAdmin(ctx: Context, chatId: number, userId: number): Promis
 export const replyOptions = (request: Request): SendOptions =>
   request.replyTo === undefined ? {} : { replyTo: request.replyTo };
 
-/** Sends, recording a permanent refusal (blocked, removed) instead of throwing; undefined then. */
+/**
+ * Sends, recording a permanent refusal (blocked, removed) instead of throwing; undefined then, and
+ * also when the group's send budget dropped the reply (throttle.ts).
+ */
 export async function trySend(
   request: Request,
   chatId: number,
@@ -82,6 +89,10 @@ export async function trySend(
   try {
     return await sendReply(request.ctx.api, chatId, content, options);
   } catch (error) {
+    if (error instanceof BudgetSpent) {
+      services.logger.debug({ chat: chatAddress(chatId) }, "reply dropped: the group's send budget is spent");
+      return undefined;
+    }
     const reason = permanentRefusal(error);
     if (!reason) throw error;
     services.logger.info({ chat: chatAddress(chatId), reason }, "telegram chat unreachable");

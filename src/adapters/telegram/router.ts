@@ -1,3 +1,4 @@
+import { sequentialize } from "@grammyjs/runner";
 import { Composer, type Context, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { markReachable, markUnreachable } from "../../core/chats.ts";
@@ -7,17 +8,26 @@ import type { Input, Response } from "../../core/handle.ts";
 import { paragraph, type Reply, reply } from "../../core/reply.ts";
 import { parseTextCommand } from "../../core/textCommand.ts";
 import { chatAddress, ownerOf } from "./address.ts";
+import { admission, hear } from "./admission.ts";
 import { describeApiError } from "./delivery.ts";
 import { applyAnswer, type Flow, GuidedInputs, inputOf, nextQuestion, type Question } from "./guided.ts";
 import { deliverPrivately, privateOnly } from "./privacy.ts";
 import { renderHtml } from "./render.ts";
 import { eventOf, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
 
-/** Routes text messages to the core, button presses to guided input, and tracks membership. */
+/**
+ * Routes text messages to the core, button presses to guided input, and tracks membership. Each
+ * message is counted as it arrives, then waits in its sender's own queue: one person's messages
+ * are answered in order, and never behind another person's.
+ */
 export function updateRouter(deps: RouterDeps): Composer<Context> {
   const flows = new GuidedInputs(deps.core.services.clock);
   const router = new Composer<Context>();
   router.on("my_chat_member", (ctx) => onMembership(ctx, deps.core.services));
+  router.use(admission(deps, flows, act));
+  router.use(sequentialize((ctx) => (ctx.from ?? ctx.chat)?.id.toString()));
+  // Once the bot is stopping, what is still queued is dropped; what is running finishes.
+  router.use((_ctx, next) => (deps.stopping() ? undefined : next()));
   router.on("message:text", async (ctx) => {
     const request = requestOf(ctx, deps, flows);
     if (request) await onText(request, ctx.message);
@@ -48,18 +58,15 @@ async function onText(request: Request, message: Message.TextMessage): Promise<v
   const { deps, flows } = request;
   // Hearing from a chat means the bot can post there again.
   await markReachable(deps.core.services, request.caller.address);
-  const parsed = parseTextCommand(message.text);
-  // In groups `/help@OtherBot` is for another bot.
-  if (parsed?.mention && parsed.mention.toLowerCase() !== deps.username().toLowerCase()) return;
+  const heard = hear(request, message);
+  if (heard.kind === "elsewhere") return;
+  if (heard.kind === "start") return onStart(request, heard.payload);
+  if (heard.kind === "cancel") return onCancel(request, heard.flow);
+  if (heard.kind === "answer") return onTyped(request, heard.flow, message.text);
   const flow = flows.current(request.chatId, request.userId);
-  const addressed = !request.group || parsed?.mention !== undefined;
-  if (parsed?.name === "start" && addressed) return onStart(request, parsed.rest);
-  if (parsed?.name === "cancel" && (addressed || flow)) return onCancel(request, flow);
-  // Groups in privacy mode only show the bot replies to its own messages; answers must be one.
-  if (!parsed && flow && (!request.group || message.reply_to_message?.message_id === flow.promptMessageId)) {
-    return onTyped(request, flow, message.text);
-  }
-  const response = await deps.core.handle(eventOf(request, { kind: "text", text: message.text }, addressed));
+  const response = await deps.core.handle(
+    eventOf(request, { kind: "text", text: message.text }, heard.addressed),
+  );
   // A new command replaces an open question; another bot's command leaves it open.
   if (flow && response.kind !== "ignored") flows.end(flow);
   await act(request, response);

@@ -40,6 +40,8 @@ export class FakeTelegram {
   readonly token: string;
   readonly bot: UserFromGetMe;
   readonly calls: ApiCall[] = [];
+  /** How long each method but getUpdates takes to answer, as a distant or busy Telegram would. */
+  latencyMs = 0;
 
   private server: Server | undefined;
   private root = "";
@@ -275,6 +277,7 @@ export class FakeTelegram {
     }
     if (failure) return answer(res, failure);
     if (method === "getUpdates") return this.updates.poll(payload, res);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const handler = this.handlers[method];
     if (!handler) return answer(res, { error_code: 404, description: "Not Found: method not found" });
     try {
