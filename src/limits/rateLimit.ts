@@ -1,13 +1,20 @@
 import type { RateLimit, RateVerdict } from "../core/ports.ts";
-import { RateLimiterMemory, RateLimiterRes } from "./limiters.ts";
+import { inMemory, type LimiterFactory, RateLimiterRes } from "./limiters.ts";
 
 /** Commands a person may send in one window before being asked to slow down. */
 export const COMMANDS_PER_WINDOW = 8;
 export const WINDOW_SECONDS = 10;
 
-/** Per-user command budget (rate-limiter-flexible, in memory: a restart forgives everyone). */
-export function createRateLimit(points = COMMANDS_PER_WINDOW, seconds = WINDOW_SECONDS): RateLimit {
-  const limiter = new RateLimiterMemory({ points, duration: seconds });
+/**
+ * Per-user command budget (rate-limiter-flexible): in memory by default (a restart forgives
+ * everyone), or through `make` in the database, so a person's budget holds across every process.
+ */
+export function createRateLimit(
+  points = COMMANDS_PER_WINDOW,
+  seconds = WINDOW_SECONDS,
+  make: LimiterFactory = inMemory,
+): RateLimit {
+  const limiter = make("commands", points, seconds);
   return {
     async take(userId: string): Promise<RateVerdict> {
       try {

@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import { RateLimiterMemory, RateLimiterQueue } from "../../limits/limiters.ts";
+import { inMemory, type LimiterFactory, RateLimiterQueue } from "../../limits/limiters.ts";
 
 /** At most `points` messages in any window of `seconds`. */
 export interface Bucket {
@@ -27,23 +27,38 @@ export const TELEGRAM_LIMITS: ThrottleLimits = {
 const COUNTED = /^(send|edit|copy|forward)/;
 
 /** Up to `points` turns at once, then none until the window has passed: bursts are allowed. */
-const windowed = ({ points, seconds }: Bucket) =>
-  new RateLimiterQueue(new RateLimiterMemory({ points, duration: seconds }));
+const windowed = (name: string, { points, seconds }: Bucket, make: LimiterFactory) =>
+  new RateLimiterQueue(make(name, points, seconds));
 
 /** One turn every `seconds / points`: the same rate, without bursts. */
-const evenlySpaced = ({ points, seconds }: Bucket) =>
-  new RateLimiterQueue(new RateLimiterMemory({ points: 1, duration: seconds / points }));
+const evenlySpaced = (name: string, { points, seconds }: Bucket) =>
+  new RateLimiterQueue(inMemory(name, 1, seconds / points));
+
+/**
+ * The same rate in windows a tenth as long (3 a tenth of a second for 30 a second): a budget shared
+ * by several processes, none of which may spend a whole second's worth at once.
+ */
+function tenths({ points, seconds }: Bucket): Bucket {
+  const slice = Math.max(1, Math.round(points / 10));
+  return { points: slice, seconds: (seconds * slice) / points };
+}
 
 /**
  * A grammY API transformer that holds each counted call until both buckets allow it, so a fan-out
  * of nudges (or a burst of replies) waits its turn instead of being refused with 429. Waiting
- * callers go first come, first served; an aborted caller stops waiting.
+ * callers go first come, first served; an aborted caller stops waiting. `make` keeps the budgets:
+ * in memory, or in the database, shared by every process that sends with the bot's token.
  */
-export function throttle(limits: ThrottleLimits = TELEGRAM_LIMITS): Transformer {
-  // Overall, spaced evenly: bursts of 30 at each window's start could land within one second.
-  const global = evenlySpaced(limits.global);
+export function throttle(
+  limits: ThrottleLimits = TELEGRAM_LIMITS,
+  make: LimiterFactory = inMemory,
+): Transformer {
+  // Overall, spaced evenly in this process: bursts of 30 at each window's start could land within one second.
+  const local = evenlySpaced("telegram-local", limits.global);
+  // And the bot's one budget across processes (the same again when this process is the only one).
+  const global = windowed("telegram-global", tenths(limits.global), make);
   // In a group, a burst (a reply and its follow-up question) should not keep people waiting.
-  const groups = windowed(limits.group);
+  const groups = windowed("telegram-group", limits.group, make);
   return async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown }).chat_id;
     if (!COUNTED.test(method) || chatId === undefined) return prev(method, payload, signal);
@@ -51,6 +66,7 @@ export function throttle(limits: ThrottleLimits = TELEGRAM_LIMITS): Transformer 
     const abort = signal as AbortSignal | undefined;
     // The group's own bucket first, so a busy group does not hold global turns while it waits.
     if (Number(chatId) < 0) await turn(groups.removeTokens(1, String(chatId)), abort);
+    await turn(local.removeTokens(1), abort);
     await turn(global.removeTokens(1), abort);
     return prev(method, payload, signal);
   };
