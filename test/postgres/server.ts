@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../net.ts";
 
 /**
  * The PostgreSQL server the tests (and the bench) use: the one STEPWISE_TEST_DATABASE_URL names
@@ -12,18 +12,6 @@ import { join } from "node:path";
 export interface TestServer {
   url: string;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** `durable`: keep fsync on (the bench measures real commits; the tests need no crash safety from it). */

@@ -45,7 +45,10 @@ describe("PostgreSQL schema at start-up", () => {
         /is behind this Stepwise \(0 of 2 migrations applied\): run `npm run migrate`/,
       );
       expect((error as Error).message).not.toContain("\n");
-      expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual(["001_initial", "002_rate_limits"]);
+      expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
+        "001_initial",
+        "002_rate_limits",
+      ]);
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([]);
       await (await openPostgresBackend({ url: schema.url, schema: schema.schema })).close();
     } finally {
