@@ -11,9 +11,10 @@ export const discordSettings = z.object({
   DISCORD_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, "must be a server id (17-20 digits)")),
   /** Gateway shards (discord.js internal sharding): a count, or `auto` for Discord's recommendation. */
   DISCORD_SHARDS: optional(
-    z.union([z.literal("auto"), z.coerce.number().int().min(1).max(10_000)], {
-      error: "must be a number of shards (1 or more) or auto",
-    }),
+    z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,4})$/, "must be a number of shards (1 or more) or auto")
+      .transform((value) => (value === "auto" ? "auto" : Number(value))),
   ),
 });
 
