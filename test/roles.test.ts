@@ -12,7 +12,8 @@ import { postgresLeases } from "../src/store/postgres/leases.ts";
 import { FakeDiscord } from "./fakes/discord/server.ts";
 import { testContext } from "./helpers.ts";
 import { type TestSchema, testSchema } from "./postgres/schema.ts";
-import { dueMinute, scratchDatabase, subscribeAll, WorkerProcess } from "./scheduler/workerProcesses.ts";
+import { scratchDatabase } from "./postgres/server.ts";
+import { dueMinute, subscribeAll, WorkerProcess } from "./scheduler/workerProcesses.ts";
 
 /** What each `--role` runs, what it needs set, and the gateway lock on a database. */
 

@@ -4,6 +4,8 @@ import { inMemory, type LimiterFactory, RateLimiterRes } from "./limiters.ts";
 /** Commands a person may send in one window before being asked to slow down. */
 export const COMMANDS_PER_WINDOW = 8;
 export const WINDOW_SECONDS = 10;
+/** The per-user limiter's name: its keys are `commands:<user id>` (a database's /forget deletes them). */
+export const COMMANDS_LIMITER = "commands";
 
 /**
  * Per-user command budget (rate-limiter-flexible): in memory by default (a restart forgives
@@ -14,7 +16,7 @@ export function createRateLimit(
   seconds = WINDOW_SECONDS,
   make: LimiterFactory = inMemory,
 ): RateLimit {
-  const limiter = make("commands", points, seconds);
+  const limiter = make(COMMANDS_LIMITER, points, seconds);
   return {
     async take(userId: string): Promise<RateVerdict> {
       try {

@@ -1,39 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import pg from "pg";
 import type { Subscription } from "../../src/core/records.ts";
 import { projectPath } from "../../src/projectPath.ts";
 import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
-import { withUser } from "../../src/store/postgres/database.ts";
-import { migrateUp } from "../../src/store/postgres/schema.ts";
 
 /**
  * Worker processes as an operator runs them (`npm start -- --role worker`, here `node
  * dist/src/main.js --role worker` to skip npm's own start-up) against one PostgreSQL database, for
  * the exactly-once tests and the bench.
  */
-
-/** A database of its own on the test server, migrated (the program takes a URL, not a schema). */
-export async function scratchDatabase(
-  baseUrl: string,
-  label: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: withUser(baseUrl) });
-  await admin.connect();
-  const name = `stepwise_${label}_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const parsed = new URL(baseUrl);
-  parsed.pathname = `/${name}`;
-  const url = parsed.toString();
-  await migrateUp({ url });
-  return {
-    url,
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 /** The current minute (or today's first, just after midnight UTC): a nudge at that time is due now, on time. */
 export function dueMinute(now = Date.now()): Date {

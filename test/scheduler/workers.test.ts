@@ -4,7 +4,8 @@ import { peakInWindow } from "../../bench/stats.ts";
 import { MAX_HELD } from "../../src/scheduler/scheduler.ts";
 import { withUser } from "../../src/store/postgres/database.ts";
 import { FakeTelegram, fakeGroup } from "../fakes/telegram/server.ts";
-import { dueMinute, scratchDatabase, subscribeAll, WorkerProcess } from "./workerProcesses.ts";
+import { scratchDatabase } from "../postgres/server.ts";
+import { dueMinute, subscribeAll, WorkerProcess } from "./workerProcesses.ts";
 
 /**
  * Exactly once across workers: three `--role worker` processes share one PostgreSQL database and

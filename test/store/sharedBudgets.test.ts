@@ -7,6 +7,7 @@ import { paragraph, reply } from "../../src/core/reply.ts";
 import { createRateLimit } from "../../src/limits/rateLimit.ts";
 import { Database } from "../../src/store/postgres/database.ts";
 import { postgresLimiters } from "../../src/store/postgres/rateLimits.ts";
+import { postgresRepositories } from "../../src/store/postgres/repositories.ts";
 import { FakeTelegram, fakeGroup, fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
 import { type TestSchema, testSchema } from "../postgres/schema.ts";
 
@@ -48,6 +49,20 @@ describe("a person's command budget across instances", () => {
     expect(verdicts[9]).toMatchObject({ ok: false, firstRefusal: false });
     // Someone else has a budget of their own.
     expect(await second.take("telegram:43")).toEqual({ ok: true });
+  });
+
+  it("GIVEN a person's recent commands counted in the database THEN /forget's erase deletes the count with the rest", async () => {
+    const limiters = instanceLimiters();
+    await createRateLimit(8, 10, limiters).take("telegram:44");
+    await createRateLimit(8, 10, limiters).take("telegram:45");
+    const counted = async () =>
+      (
+        await (pools[0] as Database).query<{ key: string }>("SELECT key FROM rate_limits ORDER BY key")
+      ).rows.map((row) => row.key);
+    expect(await counted()).toEqual(expect.arrayContaining(["commands:telegram:44", "commands:telegram:45"]));
+    await postgresRepositories(pools[0] as Database).personalData.erase("telegram:44");
+    expect(await counted()).not.toContain("commands:telegram:44");
+    expect(await counted()).toContain("commands:telegram:45");
   });
 });
 
