@@ -79,14 +79,20 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
   return outcome.reply;
 }
 
+/** Runs `test` with fake timers (node-cron's minute) and the clock both at `iso`. */
+async function atFakeTime(iso: string, test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ now: new Date(iso), toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    clock = new ManualClock(iso);
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe("nudge scheduler", () => {
   it("GIVEN it is started with a nudge to keep THEN it checks at once, then at the start of every minute, until stopped", async () => {
-    vi.useFakeTimers({
-      now: new Date("2026-06-01T00:00:30.000Z"),
-      toFake: ["setTimeout", "clearTimeout", "Date"],
-    });
-    try {
-      clock = new ManualClock("2026-06-01T00:00:30Z");
+    await atFakeTime("2026-06-01T00:00:30Z", async () => {
       const nudges = await scheduler();
       // A nudge to keep: the minute check (node-cron) is loaded with the first one.
       await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
@@ -102,18 +108,11 @@ describe("nudge scheduler", () => {
       await nudges.stop();
       await vi.advanceTimersByTimeAsync(180_000);
       expect(ticks).toHaveBeenCalledTimes(3);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it("GIVEN no nudges at start THEN there is no minute check until the first one is set up", async () => {
-    vi.useFakeTimers({
-      now: new Date("2026-06-01T00:00:30.000Z"),
-      toFake: ["setTimeout", "clearTimeout", "Date"],
-    });
-    try {
-      clock = new ManualClock("2026-06-01T00:00:30Z");
+    await atFakeTime("2026-06-01T00:00:30Z", async () => {
       const nudges = await scheduler();
       const ticks = vi.spyOn(nudges, "tick");
       await nudges.start();
@@ -125,18 +124,11 @@ describe("nudge scheduler", () => {
         expect(ticks.mock.calls.length).toBeGreaterThan(1);
       });
       await nudges.stop();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it("GIVEN it shares a database (every minute) and no nudges at start THEN it checks every minute from the start, so a nudge another process sets up goes out on time", async () => {
-    vi.useFakeTimers({
-      now: new Date("2026-06-01T01:58:30.000Z"),
-      toFake: ["setTimeout", "clearTimeout", "Date"],
-    });
-    try {
-      clock = new ManualClock("2026-06-01T01:58:30Z");
+    await atFakeTime("2026-06-01T01:58:30Z", async () => {
       const nudges = await scheduler({ everyMinute: true });
       const ticks = vi.spyOn(nudges, "tick");
       await nudges.start();
@@ -149,9 +141,7 @@ describe("nudge scheduler", () => {
       expect(ticks).toHaveBeenCalledTimes(3);
       await vi.waitFor(() => expect(sent.map((s) => s.chatId)).toEqual(["-1"]));
       await nudges.stop();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it(`GIVEN 25 nudges due and sends that take their time THEN at most ${MAX_HELD} are claimed at once, and the rest stay in the queue until those go out`, async () => {

@@ -1,4 +1,4 @@
-import type { Update } from "grammy/types";
+import type { Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commands, plainTextCommand } from "../../../commands/index.ts";
 import { createTelegramAdapter, SECOND_POLLER } from "../../../src/adapters/telegram/index.ts";
@@ -46,6 +46,21 @@ async function webhookOn(port: number): Promise<WebhookSettings> {
   return { url: `http://127.0.0.1:${port}/telegram/updates`, secret: SECRET, host: "127.0.0.1", port };
 }
 
+/** The update Telegram sends when a person types /about to the bot in private. */
+function aboutFrom(person: User, updateId: number): Update {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: privateChatOf(person),
+      from: person,
+      text: "/about",
+      entities: [{ type: "bot_command", offset: 0, length: "/about".length }],
+    },
+  };
+}
+
 /** Posts an update to an instance's webhook as a load balancer would pass Telegram's request on. */
 function post(url: string, update: Update, secret?: string): Promise<Response> {
   return fetch(url, {
@@ -84,17 +99,7 @@ describe("Telegram webhook mode", () => {
     const webhook = await webhookOn(await freePort());
     await instance({ webhook });
     const amina = fakeUser("Amina");
-    const update = {
-      update_id: 900,
-      message: {
-        message_id: 1,
-        date: Math.floor(Date.now() / 1000),
-        chat: privateChatOf(amina),
-        from: amina,
-        text: "/about",
-        entities: [{ type: "bot_command", offset: 0, length: 6 }],
-      },
-    } as Update;
+    const update = aboutFrom(amina, 900);
 
     expect((await post(webhook.url, update)).status).toBe(401);
     expect((await post(webhook.url, update, "not-the-secret-0123456789")).status).toBe(401);
@@ -114,17 +119,7 @@ describe("Telegram webhook mode", () => {
     await instance({ webhook: first });
     await instance({ webhook: second });
     const people = [fakeUser("Amina"), fakeUser("Bilal")];
-    const [toFirst, toSecond] = people.map((person, i) => ({
-      update_id: 1000 + i,
-      message: {
-        message_id: 1,
-        date: Math.floor(Date.now() / 1000),
-        chat: privateChatOf(person),
-        from: person,
-        text: "/about",
-        entities: [{ type: "bot_command", offset: 0, length: 6 }],
-      },
-    })) as [Update, Update];
+    const [toFirst, toSecond] = people.map((person, i) => aboutFrom(person, 1000 + i)) as [Update, Update];
 
     // The load balancer sends one update to each instance.
     expect((await post(first.url, toFirst, SECRET)).status).toBe(200);
