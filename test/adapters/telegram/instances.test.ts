@@ -2,10 +2,12 @@ import type { Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { commands, plainTextCommand } from "../../../commands/index.ts";
 import { createTelegramAdapter, SECOND_POLLER } from "../../../src/adapters/telegram/index.ts";
+import { telegram } from "../../../src/adapters/telegram/platform.ts";
 import type { WebhookSettings } from "../../../src/adapters/telegram/webhook.ts";
 import { ConfigError } from "../../../src/config.ts";
 import { createCore } from "../../../src/core/handle.ts";
-import { type Adapter, type Leases, silentLogger } from "../../../src/core/ports.ts";
+import { type Adapter, type Leases, silentLogger, soleProcess } from "../../../src/core/ports.ts";
+import { inMemory } from "../../../src/limits/limiters.ts";
 import { postgresLeases } from "../../../src/store/postgres/leases.ts";
 import { FakeTelegram, fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { testContext } from "../../helpers.ts";
@@ -93,6 +95,32 @@ describe("Telegram webhook mode", () => {
     const methods = new Set(fake.calls.map((call) => call.method));
     expect(methods.has("getUpdates")).toBe(false);
     expect(methods.has("deleteWebhook")).toBe(false);
+  });
+
+  it("GIVEN the webhook's variables in the environment THEN the platform starts the adapter in webhook mode on that host and port", async () => {
+    const port = await freePort();
+    const configured = telegram.configure({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_WEBHOOK_HOST: "127.0.0.1",
+      TELEGRAM_WEBHOOK_PORT: String(port),
+    });
+    if (!configured.ok) throw new Error(configured.issues.join("; "));
+    expect(configured.receiving).toBe("webhook");
+    const { services } = await testContext();
+    const adapter = await configured.create(createCore(services, commands), {
+      logger: silentLogger,
+      leases: soleProcess,
+      limiters: inMemory,
+    });
+    await adapter.start();
+    running.push(adapter);
+    expect(fake.webhook).toMatchObject({ url: `http://127.0.0.1:${port}/hook`, secret_token: SECRET });
+    const amina = fakeUser("Amina");
+    fake.userSays(amina, privateChatOf(amina), "/about");
+    expect((await fake.nextMessage(amina.id, 0)).message.text).toContain("Stepwise");
   });
 
   it("GIVEN a request without the secret header, or with a wrong one THEN it is refused with 401 and nothing is handled", async () => {
