@@ -105,12 +105,13 @@ describe("three workers on one database", () => {
       expect(fake.callsOf("sendMessage")).toHaveLength(COUNT);
       expect([...perChat.keys()].sort()).toEqual([...chats].sort());
       expect([...perChat.values()].every((count) => count === 1)).toBe(true);
-      // The budget is the bot's, not each worker's: 30 a second between the three (alone, each
-      // would send 30, so 1,000 would take 11 s). It is spent in tenths of a second (3 each), so
-      // one tenth's worth more, and the jitter of arrival times, may fit in any one second.
+      // The budget is the bot's, not each worker's: 30 a second between the three (each on its
+      // own would send 30, 90 together, and 1,000 would take 11 s). It is spent in tenths of a
+      // second (3 each), so one tenth's worth more, and the jitter of arrival times on a busy
+      // machine, may fit in one second: far from the 60 of a doubled budget.
       const arrivals = fake.callsOf("sendMessage").map((call) => call.at);
       expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual((COUNT / 30 - 1) * 1000);
-      expect(peakInWindow(arrivals, 1000)).toBeLessThanOrEqual(36);
+      expect(peakInWindow(arrivals, 1000)).toBeLessThan(45);
 
       const today = new Date().toISOString().slice(0, 10);
       const days = await storedDays();

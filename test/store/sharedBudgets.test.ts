@@ -105,7 +105,8 @@ describe("Telegram's send budgets across instances", () => {
     expect(arrivals).toHaveLength(120);
     // 120 at 30 a second take 4 s (each instance alone would send its 60 in 2 s).
     expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(3_500);
-    expect(peakInWindow(arrivals, 1000)).toBeLessThanOrEqual(36);
+    // One tenth of a second's worth more than 30, and arrival jitter, may fit in a second; 60 would be doubled.
+    expect(peakInWindow(arrivals, 1000)).toBeLessThan(45);
   });
 
   it("GIVEN a group's budget of 4 in 2 s and two instances sending it 3 each THEN 4 arrive at once and the other 2 only once the window has passed", async () => {
