@@ -7,8 +7,7 @@ import type { Backend, Repositories } from "../src/core/repositories.ts";
 import { openFileBackend } from "../src/store/file/fileStore.ts";
 import { openPostgresBackend } from "../src/store/postgres/backend.ts";
 import { withUser } from "../src/store/postgres/database.ts";
-import { migrateUp } from "../src/store/postgres/schema.ts";
-import { startTestServer } from "../test/postgres/server.ts";
+import { scratchDatabase, startTestServer } from "../test/postgres/server.ts";
 import { ms, percentile, type Row } from "./stats.ts";
 import { user } from "./store.ts";
 
@@ -90,15 +89,9 @@ async function fileFigures(users: number, writes: number): Promise<Row[]> {
  */
 async function postgresFigures(users: number, writes: number): Promise<Row[]> {
   const server = await startTestServer({ durable: true });
-  const admin = new pg.Client({ connectionString: withUser(server.url) });
-  await admin.connect();
-  const database = `stepwise_bench_${process.pid}`;
+  const database = await scratchDatabase(server.url, "bench");
   try {
-    await admin.query(`CREATE DATABASE ${database}`);
-    const parsed = new URL(server.url);
-    parsed.pathname = `/${database}`;
-    const url = parsed.toString();
-    await migrateUp({ url });
+    const { url } = database;
     const seed = new pg.Client({ connectionString: withUser(url) });
     await seed.connect();
     const { scores: _scores, ...sample } = user(0);
@@ -119,8 +112,7 @@ async function postgresFigures(users: number, writes: number): Promise<Row[]> {
     const which = process.env.STEPWISE_TEST_DATABASE_URL ? "server" : "throwaway server";
     return rows(`PostgreSQL ${which} over loopback, ${users.toLocaleString("en")} users`, samples, 5);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
     await server.stop();
   }
 }

@@ -9,6 +9,7 @@ import { benchTick } from "./scheduler.ts";
 import { benchStartup } from "./startup.ts";
 import { printTable, type Row } from "./stats.ts";
 import { benchStore } from "./store.ts";
+import { benchWorkers } from "./workers.ts";
 
 const knowledge = new KnowledgeBase(
   await loadKnowledge(fileURLToPath(new URL("../knowledge", import.meta.url))),
@@ -21,4 +22,5 @@ rows.push(...(await benchRepositories()));
 rows.push(...(await benchTick(knowledge, 10_000)));
 rows.push(...(await benchTick(knowledge, 100_000)));
 rows.push(...(await benchFanout(knowledge, 1_000)));
+rows.push(...(await benchWorkers(1_000, 3)));
 printTable(rows);

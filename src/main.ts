@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { KnowledgeError } from "./knowledge/load.ts";
 import { createLogger } from "./logging.ts";
 import { projectPath } from "./projectPath.ts";
+import { chooseRole } from "./roles/roles.ts";
 import { StoreError } from "./store/errors.ts";
 
 /** Errors whose message already tells the operator what to fix: print it alone, no stack. */
@@ -14,10 +15,15 @@ const explained = (error: unknown): error is Error =>
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { json: { type: "boolean", default: false }, console: { type: "boolean", default: false } },
+    options: {
+      json: { type: "boolean", default: false },
+      console: { type: "boolean", default: false },
+      role: { type: "string", default: "all" },
+    },
   });
   const config = loadConfig(loadDotEnv());
-  const useConsole = values.console || config.platforms.length === 0;
+  const role = chooseRole(values.role, config);
+  const useConsole = role.console && (values.console || config.platforms.length === 0);
   // Logs go to stderr so the console's stdout stays clean chat (or JSON); a terminal chat wants quiet.
   const logger = createLogger({
     level: config.LOG_LEVEL ?? (useConsole ? "warn" : "info"),
@@ -27,6 +33,7 @@ async function main(): Promise<void> {
   const app: App = await startApp({
     config,
     logger,
+    role,
     knowledgeDir: dirname(projectPath("knowledge/topics.yaml")),
     // dist/knowledge.json beside the built program; running from source there is none, and the files are read.
     knowledgeSnapshot: fileURLToPath(new URL("../knowledge.json", import.meta.url)),

@@ -29,6 +29,21 @@ describe("configuration", () => {
     [{ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }, /TELEGRAM_API_ROOT: remove the trailing slash/],
     [{ DISCORD_GUILD_ID: "my-server" }, /DISCORD_GUILD_ID: must be a server id/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [
+      { TELEGRAM_WEBHOOK_URL: "https://bot.example.org/telegram" },
+      /TELEGRAM_WEBHOOK_SECRET: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET together/,
+    ],
+    [
+      { TELEGRAM_WEBHOOK_URL: "https://bot.example.org/telegram", TELEGRAM_WEBHOOK_SECRET: "short" },
+      /TELEGRAM_WEBHOOK_SECRET: must be 16 to 256 letters, digits, _ or -/,
+    ],
+    [
+      { TELEGRAM_WEBHOOK_URL: "bot.example.org" },
+      /TELEGRAM_WEBHOOK_URL: must be the webhook's public address/,
+    ],
+    [{ TELEGRAM_WEBHOOK_PORT: "eighty" }, /TELEGRAM_WEBHOOK_PORT/],
+    [{ DISCORD_SHARDS: "0" }, /DISCORD_SHARDS: must be a number of shards \(1 or more\) or auto/],
+    [{ DISCORD_SHARDS: "many" }, /DISCORD_SHARDS: must be a number of shards \(1 or more\) or auto/],
   ])("GIVEN %o THEN start-up stops naming the variable and the fix", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

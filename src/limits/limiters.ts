@@ -3,12 +3,26 @@
  * rate-limiter-flexible, so moving them to a store shared by several processes is one change.
  *
  * rate-limiter-flexible's index loads every backend it supports (Redis, Mongo, SQL, DynamoDB,
- * cluster...), about 9 MB of memory in a running bot; only the in-memory limiter and its queue are
- * used, so they are loaded on their own (types: rateLimiterFlexible.d.ts).
+ * cluster...), about 9 MB of memory in a running bot; only the limiters used are loaded, each on
+ * its own (types: rateLimiterFlexible.d.ts). The PostgreSQL one is loaded by the store that owns
+ * its table (src/store/postgres/rateLimits.ts).
  */
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import RateLimiterMemory from "rate-limiter-flexible/lib/RateLimiterMemory.js";
 import RateLimiterQueue from "rate-limiter-flexible/lib/RateLimiterQueue.js";
 import RateLimiterRes from "rate-limiter-flexible/lib/RateLimiterRes.js";
+
+export { RateLimiterMemory, RateLimiterQueue, RateLimiterRes };
+
+/**
+ * Makes a limiter of `points` per `seconds` whose keys are prefixed with `name`: in this process's
+ * memory, or kept in the database so that every process sharing it draws on one budget.
+ */
+export type LimiterFactory = (name: string, points: number, seconds: number) => RateLimiterAbstract;
+
+/** Budgets of this process alone (one process per data file, or tests). */
+export const inMemory: LimiterFactory = (name, points, seconds) =>
+  new RateLimiterMemory({ keyPrefix: name, points, duration: seconds });
 
 /** At most `points` uses in a window of `seconds`, counted from the window's first use. */
 export interface Bucket {
@@ -32,9 +46,13 @@ export interface Budget {
   wait(key: string, signal?: AbortSignal): Promise<void>;
 }
 
-/** A budget named `name` (keys of different budgets never mix). */
-export function createBudget(name: string, { points, seconds }: Bucket): Budget {
-  const limiter = new RateLimiterMemory({ keyPrefix: name, points, duration: seconds });
+/** A budget named `name` (keys of different budgets never mix), kept where `make` keeps it. */
+export function createBudget(
+  name: string,
+  { points, seconds }: Bucket,
+  make: LimiterFactory = inMemory,
+): Budget {
+  const limiter = make(name, points, seconds);
   const queue = new RateLimiterQueue(limiter);
   return {
     async spend(key) {

@@ -1,8 +1,14 @@
-// The classes rate-limiter-flexible's own types declare, at the paths limiters.ts loads them from.
+// The classes rate-limiter-flexible's own types declare, at the paths they are loaded from.
 declare module "rate-limiter-flexible/lib/RateLimiterMemory.js" {
   import type { RateLimiterMemory } from "rate-limiter-flexible";
 
   const Limiter: typeof RateLimiterMemory;
+  export default Limiter;
+}
+declare module "rate-limiter-flexible/lib/RateLimiterPostgres.js" {
+  import type { RateLimiterPostgres } from "rate-limiter-flexible";
+
+  const Limiter: typeof RateLimiterPostgres;
   export default Limiter;
 }
 declare module "rate-limiter-flexible/lib/RateLimiterQueue.js" {

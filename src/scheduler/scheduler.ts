@@ -32,6 +32,12 @@ export interface SchedulerOptions {
   send: Sender;
   /** Back-off between delivery attempts (the defaults suit production; tests shorten them). */
   retry?: { minTimeout: number; maxTimeout: number };
+  /**
+   * Check every minute from the start, even with no nudge known yet: other processes sharing the
+   * database add them (a worker, or any process on PostgreSQL). Otherwise the minute check starts
+   * with the first nudge.
+   */
+  everyMinute?: boolean;
 }
 
 export interface TickReport {
@@ -40,8 +46,13 @@ export interface TickReport {
   failed: number;
 }
 
-/** Due nudges claimed per round: each round is one write (one sync on file, one transaction on PostgreSQL). */
-const CLAIM_BATCH = 100;
+/**
+ * Nudges one process holds at once: claimed (their day marked sent) and on their first attempt.
+ * It claims more only as these go out, at the pace the platforms' rate limits allow, so a process
+ * killed mid-send loses at most these, and what is still due stays in the queue for the others.
+ * Each claim round is one write (one sync on file, one transaction on PostgreSQL).
+ */
+export const MAX_HELD = 10;
 
 /**
  * Sends each subscription's nudge once per local day. Each minute it claims what is due from the
@@ -50,6 +61,10 @@ const CLAIM_BATCH = 100;
  */
 export class NudgeScheduler implements NudgeSchedule {
   private readonly deliveries = new Set<Promise<void>>();
+  /** Claimed nudges on their first attempt (at most MAX_HELD). */
+  private held = 0;
+  /** Wakes the claiming loop when one is released (or at stop). */
+  private freed: (() => void) | undefined;
   private started = false;
   /** The minute check, once node-cron is loaded (see start). */
   private cron: Promise<ScheduledTask | undefined> | undefined;
@@ -78,6 +93,7 @@ export class NudgeScheduler implements NudgeSchedule {
   async start(): Promise<void> {
     this.started = true;
     this.runTick();
+    if (this.options.everyMinute) return this.startCron();
     this.pending = this.options.queue.nextDueAt();
     // Resolves once the minute check is running (at once when there is nothing to schedule yet).
     if ((await this.pending) !== undefined) await this.startCron();
@@ -108,6 +124,7 @@ export class NudgeScheduler implements NudgeSchedule {
   /** Stops the minute check and waits for deliveries under way. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.freed?.();
     await this.pending.catch(() => undefined);
     await (await this.cron)?.destroy();
     await this.processing;
@@ -135,21 +152,63 @@ export class NudgeScheduler implements NudgeSchedule {
     const now = clock.now();
     const started: Promise<void>[] = [];
     const settle = (key: string, sub: Subscription) => settleSlot(knowledge, key, sub, now);
-    for (;;) {
-      const { claimed, examined } = await queue.claimDue(now, CLAIM_BATCH, settle);
+    // Until a round finds nothing due (what one round settled may have made no other due), or stop.
+    while (!this.stopping.signal.aborted) {
+      await this.room();
+      if (this.stopping.signal.aborted) break;
+      const { claimed, examined } = await queue.claimDue(now, MAX_HELD - this.held, settle);
       report.skipped += examined - claimed.length;
       for (const claim of claimed) {
+        this.held++;
         const delivery = this.deliver(claim, report).finally(() => this.deliveries.delete(delivery));
         this.deliveries.add(delivery);
         started.push(delivery);
       }
-      // Until a round finds nothing due: what one round settled may have made no other due.
-      if (examined === 0) return { report, started };
+      if (examined === 0) break;
+    }
+    return { report, started };
+  }
+
+  /** Resolves once fewer than MAX_HELD nudges are held (or at stop). */
+  private room(): Promise<void> {
+    if (this.held < MAX_HELD) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.freed = resolve;
+    });
+  }
+
+  /** A held nudge's first attempt ended: room for another claim. */
+  private release(): void {
+    this.held--;
+    const wake = this.freed;
+    this.freed = undefined;
+    wake?.();
+  }
+
+  /** Delivers a held nudge, and lets go of it after its first attempt (see MAX_HELD). */
+  private async deliver(claim: ClaimedNudge, report: TickReport): Promise<void> {
+    let holding = true;
+    const letGo = () => {
+      if (!holding) return;
+      holding = false;
+      this.release();
+    };
+    try {
+      await this.sendWithRetries(claim, report, letGo);
+    } finally {
+      letGo();
     }
   }
 
-  /** Sends with back-off while the day's window lasts; a permanent failure pauses the subscription. */
-  private async deliver(claim: ClaimedNudge, report: TickReport): Promise<void> {
+  /**
+   * Sends with back-off while the day's window lasts; a permanent failure pauses the subscription.
+   * `attempted` is called after the first attempt: one waiting to retry does not hold up others.
+   */
+  private async sendWithRetries(
+    claim: ClaimedNudge,
+    report: TickReport,
+    attempted: () => void,
+  ): Promise<void> {
     const { send, clock, logger, retry, queue, knowledge } = this.options;
     const { address: key, slot, day } = claim;
     const message = composeNudge(knowledge, key, slot, day).reply;
@@ -162,6 +221,8 @@ export class NudgeScheduler implements NudgeSchedule {
           } catch (error) {
             if (error instanceof DeliveryError && error.permanent) throw new AbortError(error);
             throw error;
+          } finally {
+            attempted();
           }
         },
         {

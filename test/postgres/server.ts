@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { withUser } from "../../src/store/postgres/database.ts";
+import { migrateUp } from "../../src/store/postgres/schema.ts";
+import { freePort } from "../net.ts";
 
 /**
  * The PostgreSQL server the tests (and the bench) use: the one STEPWISE_TEST_DATABASE_URL names
@@ -12,18 +15,6 @@ import { join } from "node:path";
 export interface TestServer {
   url: string;
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** `durable`: keep fsync on (the bench measures real commits; the tests need no crash safety from it). */
@@ -65,4 +56,26 @@ export async function startTestServer(options: { durable?: boolean } = {}): Prom
     );
   }
   return { url: `postgres://stepwise:stepwise@127.0.0.1:${port}/stepwise_test`, stop: () => server.stop() };
+}
+
+/** A database of its own on the test server, migrated (the program takes a URL, not a schema). */
+export async function scratchDatabase(
+  baseUrl: string,
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new pg.Client({ connectionString: withUser(baseUrl) });
+  await admin.connect();
+  const name = `stepwise_${label}_${process.pid}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const parsed = new URL(baseUrl);
+  parsed.pathname = `/${name}`;
+  const url = parsed.toString();
+  await migrateUp({ url });
+  return {
+    url,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }

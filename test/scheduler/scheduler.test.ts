@@ -7,10 +7,11 @@ import type { Caller, CommandContext } from "../../src/core/command.ts";
 import { DeliveryError } from "../../src/core/errors.ts";
 import { noRateLimit, silentLogger } from "../../src/core/ports.ts";
 import type { Reply } from "../../src/core/reply.ts";
-import { NudgeScheduler } from "../../src/scheduler/scheduler.ts";
+import { MAX_HELD, NudgeScheduler, type SchedulerOptions } from "../../src/scheduler/scheduler.ts";
 import { openFileBackend } from "../../src/store/file/fileStore.ts";
 import { ManualClock, runLine, testKnowledge } from "../helpers.ts";
 import { tickAt } from "./wiring.ts";
+import { groupDueAt } from "./workerProcesses.ts";
 
 interface Sent {
   chatId: string;
@@ -35,7 +36,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function scheduler(): Promise<NudgeScheduler> {
+async function scheduler(options: Partial<SchedulerOptions> = {}): Promise<NudgeScheduler> {
   const send = async (chatId: string, reply: Reply) => {
     const error = failWith?.(chatId);
     if (error) throw error;
@@ -48,6 +49,7 @@ async function scheduler(): Promise<NudgeScheduler> {
     logger: silentLogger,
     send,
     retry: { minTimeout: 5, maxTimeout: 20 },
+    ...options,
   });
 }
 
@@ -77,14 +79,20 @@ async function command(line: string, chatId: string, nudges: NudgeScheduler) {
   return outcome.reply;
 }
 
+/** Runs `test` with fake timers (node-cron's minute) and the clock both at `iso`. */
+async function atFakeTime(iso: string, test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ now: new Date(iso), toFake: ["setTimeout", "clearTimeout", "Date"] });
+  try {
+    clock = new ManualClock(iso);
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe("nudge scheduler", () => {
   it("GIVEN it is started with a nudge to keep THEN it checks at once, then at the start of every minute, until stopped", async () => {
-    vi.useFakeTimers({
-      now: new Date("2026-06-01T00:00:30.000Z"),
-      toFake: ["setTimeout", "clearTimeout", "Date"],
-    });
-    try {
-      clock = new ManualClock("2026-06-01T00:00:30Z");
+    await atFakeTime("2026-06-01T00:00:30Z", async () => {
       const nudges = await scheduler();
       // A nudge to keep: the minute check (node-cron) is loaded with the first one.
       await command("/nudge start time:07:30 timezone:Asia/Kolkata", "-1", nudges);
@@ -100,18 +108,11 @@ describe("nudge scheduler", () => {
       await nudges.stop();
       await vi.advanceTimersByTimeAsync(180_000);
       expect(ticks).toHaveBeenCalledTimes(3);
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it("GIVEN no nudges at start THEN there is no minute check until the first one is set up", async () => {
-    vi.useFakeTimers({
-      now: new Date("2026-06-01T00:00:30.000Z"),
-      toFake: ["setTimeout", "clearTimeout", "Date"],
-    });
-    try {
-      clock = new ManualClock("2026-06-01T00:00:30Z");
+    await atFakeTime("2026-06-01T00:00:30Z", async () => {
       const nudges = await scheduler();
       const ticks = vi.spyOn(nudges, "tick");
       await nudges.start();
@@ -123,9 +124,55 @@ describe("nudge scheduler", () => {
         expect(ticks.mock.calls.length).toBeGreaterThan(1);
       });
       await nudges.stop();
-    } finally {
-      vi.useRealTimers();
+    });
+  });
+
+  it("GIVEN it shares a database (every minute) and no nudges at start THEN it checks every minute from the start, so a nudge another process sets up goes out on time", async () => {
+    await atFakeTime("2026-06-01T01:58:30Z", async () => {
+      const nudges = await scheduler({ everyMinute: true });
+      const ticks = vi.spyOn(nudges, "tick");
+      await nudges.start();
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(ticks).toHaveBeenCalledTimes(2);
+      // Another process sets one up: this one's scheduler is never told (no changed()).
+      await backend.repositories.subscriptions.put("-1", () => groupDueAt(new Date("2026-06-01T02:00:00Z")));
+      clock.set("2026-06-01T02:00:00Z");
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(ticks).toHaveBeenCalledTimes(3);
+      await vi.waitFor(() => expect(sent.map((s) => s.chatId)).toEqual(["-1"]));
+      await nudges.stop();
+    });
+  });
+
+  it(`GIVEN 25 nudges due and sends that take their time THEN at most ${MAX_HELD} are claimed at once, and the rest stay in the queue until those go out`, async () => {
+    clock = new ManualClock("2026-06-01T02:00:00Z");
+    const due = groupDueAt(new Date("2026-06-01T02:00:00Z"));
+    for (let i = 1; i <= 25; i++) await backend.repositories.subscriptions.put(`-${i}`, () => due);
+    const waiting: Array<() => void> = [];
+    const nudges = await scheduler({
+      send: (chatId, reply) =>
+        new Promise<void>((resolve) =>
+          waiting.push(() => {
+            sent.push({ chatId, at: clock.now().toISOString(), reply });
+            resolve();
+          }),
+        ),
+    });
+    const claimed = () =>
+      Object.values(backend.document.read().subscriptions).filter((sub) => sub.last_sent_day === "2026-06-01")
+        .length;
+    const tick = nudges.tick();
+    await vi.waitFor(() => expect(waiting).toHaveLength(MAX_HELD));
+    expect(claimed()).toBe(MAX_HELD);
+    waiting.splice(0, 1)[0]?.();
+    await vi.waitFor(() => expect(waiting).toHaveLength(MAX_HELD));
+    expect(claimed()).toBe(MAX_HELD + 1);
+    while (sent.length < 25) {
+      await vi.waitFor(() => expect(waiting.length).toBeGreaterThan(0));
+      for (const release of waiting.splice(0)) release();
     }
+    expect(await tick).toEqual({ sent: 25, skipped: 0, failed: 0 });
+    expect(claimed()).toBe(25);
   });
 
   it("GIVEN groups in three time zones THEN each gets its nudge at its own local time", async () => {

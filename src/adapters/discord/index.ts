@@ -1,23 +1,24 @@
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import {
   Client,
+  type ClientOptions,
   Events,
   GatewayIntentBits,
   type Interaction,
   type InteractionReplyOptions,
   MessageFlags,
   Options,
-  type RESTPostAPIChannelMessageJSONBody,
-  Routes,
 } from "discord.js";
+import { ConfigError } from "../../config.ts";
 import { internalErrorReply } from "../../core/dispatch.ts";
-import { DeliveryError } from "../../core/errors.ts";
 import type { Core } from "../../core/handle.ts";
-import type { Adapter } from "../../core/ports.ts";
+import type { Adapter, Lease, Leases } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
 import { channelIdOf } from "./address.ts";
-import { deliveryError, startError } from "./errors.ts";
+import { startError } from "./errors.ts";
 import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
+import { postTo } from "./outbox.ts";
 import { renderReply } from "./render.ts";
 
 export interface DiscordAdapterOptions {
@@ -28,6 +29,21 @@ export interface DiscordAdapterOptions {
   core: Core;
   /** How long a command may run before its reply is deferred; Discord waits 3 s for the first answer. */
   deferAfterMs?: number;
+  /** Gateway shards, all run by this process (discord.js internal sharding): a count, or Discord's recommendation. */
+  shards?: number | "auto" | undefined;
+  /** The gateway takes the bot's lease, so a second gateway process on the same database is refused. */
+  leases?: Leases;
+}
+
+/** Why a second gateway process is refused, and what to do instead. */
+export const SECOND_GATEWAY =
+  "Another Stepwise process is already connected to Discord's gateway with this DISCORD_TOKEN on this database: both would receive, and answer, every command. Run one process that receives Discord (it runs every shard: DISCORD_SHARDS), and start the others with --role worker (they send nudges through REST) or --role webhook (Telegram's webhook).";
+
+/** discord.js's shard options: every shard in this process, so a count needs its list too. */
+function sharding(shards: number | "auto" | undefined): Pick<ClientOptions, "shards" | "shardCount"> {
+  if (shards === undefined) return {};
+  if (shards === "auto") return { shards: "auto" };
+  return { shards: Array.from({ length: shards }, (_, id) => id), shardCount: shards };
 }
 
 const STOPPING_MESSAGE = "Stepwise is restarting. Please try again in a minute.";
@@ -37,7 +53,7 @@ const STOPPING_MESSAGE = "Stepwise is restarting. Please try again in a minute."
  * the commands (`npm run register` does, see registerCli.ts).
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
-  const { token, apiUrl, core, deferAfterMs = 1500 } = options;
+  const { token, apiUrl, core, deferAfterMs = 1500, shards, leases } = options;
   const { services } = core;
   const { logger } = services;
   const client = new Client({
@@ -57,11 +73,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
     }),
     rest: apiUrl ? { api: apiUrl } : {},
     allowedMentions: { parse: [] },
+    ...sharding(shards),
   });
   // REST works before login too, so send() is usable as soon as the adapter exists.
   client.rest.setToken(token);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  let lease: Lease | undefined;
 
   async function handle(interaction: Interaction): Promise<void> {
     try {
@@ -115,6 +133,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
     owns: (address) => channelIdOf(address) !== undefined,
 
     async start() {
+      if (leases) {
+        const digest = createHash("sha256").update(token).digest("hex").slice(0, 32);
+        lease = await leases.acquire(`discord gateway ${digest}`);
+        if (!lease) throw new ConfigError(SECOND_GATEWAY);
+      }
       const controller = new AbortController();
       const ready = once(client, Events.ClientReady, { signal: controller.signal });
       ready.catch(() => undefined);
@@ -124,32 +147,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
       } catch (error) {
         controller.abort();
         await client.destroy();
+        await lease?.release();
         throw startError(error);
       }
-      logger.info({ user: client.user?.tag, servers: client.guilds.cache.size }, "discord adapter ready");
+      logger.info(
+        { user: client.user?.tag, servers: client.guilds.cache.size, shards: client.options.shardCount },
+        "discord adapter ready",
+      );
     },
 
     async stop() {
       stopping = true;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       await client.destroy();
+      await lease?.release();
     },
 
-    async send(address: string, reply: Reply) {
-      const channelId = channelIdOf(address);
-      if (channelId === undefined) {
-        throw new DeliveryError(`"${address}" is not a Discord channel`, true, "not a Discord channel");
-      }
-      // client.rest queues each channel's posts within its rate-limit bucket and all requests
-      // within Discord's global 50 a second (waiting out any 429), so a fan-out needs no throttle here.
-      for (const message of renderReply(reply)) {
-        const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
-        try {
-          await client.rest.post(Routes.channelMessages(channelId), { body });
-        } catch (error) {
-          throw deliveryError(error, channelId);
-        }
-      }
-    },
+    send: (address: string, reply: Reply) => postTo(client.rest, address, reply),
   };
 }

@@ -9,6 +9,13 @@ export const discordSettings = z.object({
   DISCORD_API_URL: optional(baseUrl),
   /** Only `npm run register` uses it: commands go to that server (at once) instead of globally. */
   DISCORD_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, "must be a server id (17-20 digits)")),
+  /** Gateway shards (discord.js internal sharding): a count, or `auto` for Discord's recommendation. */
+  DISCORD_SHARDS: optional(
+    z
+      .string()
+      .regex(/^(auto|[1-9]\d{0,4})$/, "must be a number of shards (1 or more) or auto")
+      .transform((value) => (value === "auto" ? "auto" : Number(value))),
+  ),
 });
 
 export const discord: Platform = {
@@ -16,13 +23,18 @@ export const discord: Platform = {
   configure(env) {
     const read = readEnv(discordSettings, env);
     if (!read.ok) return read;
-    const { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl } = read.value;
+    const { DISCORD_TOKEN: token, DISCORD_API_URL: apiUrl, DISCORD_SHARDS: shards } = read.value;
     return {
       ok: true,
       token,
-      async create(core) {
+      receiving: "gateway",
+      async create(core, { leases }) {
         const { createDiscordAdapter } = await import("./index.ts");
-        return createDiscordAdapter({ token: token ?? "", apiUrl, core });
+        return createDiscordAdapter({ token: token ?? "", apiUrl, core, shards, leases });
+      },
+      async outbox() {
+        const { createDiscordOutbox } = await import("./outbox.ts");
+        return createDiscordOutbox({ token: token ?? "", apiUrl });
       },
     };
   },

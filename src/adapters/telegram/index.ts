@@ -1,20 +1,22 @@
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run } from "@grammyjs/runner";
-import { Api, Bot, type BotError, GrammyError, HttpError, type Transformer } from "grammy";
+import { Api, Bot, type BotError, GrammyError, HttpError } from "grammy";
 import { ConfigError } from "../../config.ts";
 import { internalErrorReply } from "../../core/dispatch.ts";
-import { DeliveryError } from "../../core/errors.ts";
 import type { Core } from "../../core/handle.ts";
-import type { Adapter, Logger } from "../../core/ports.ts";
+import type { Adapter, Lease, Leases } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
-import { chatIdOf, isTelegramAddress } from "./address.ts";
+import type { LimiterFactory } from "../../limits/limiters.ts";
+import { isTelegramAddress } from "./address.ts";
+import { applyApiRules, budgetFor, postTo } from "./api.ts";
 import { botCommands } from "./botCommands.ts";
-import { describeApiError, sendReply, toDeliveryError } from "./delivery.ts";
+import { describeApiError } from "./delivery.ts";
 import { renderHtml } from "./render.ts";
 import { updateRouter } from "./router.ts";
-import { type SendBudget, sendBudget, type ThrottleLimits } from "./throttle.ts";
+import type { ThrottleLimits } from "./throttle.ts";
+import { ALLOWED_UPDATES, serveWebhook, type WebhookServer, type WebhookSettings } from "./webhook.ts";
 
 export interface TelegramAdapterOptions {
   /** The token BotFather gave. */
@@ -24,22 +26,28 @@ export interface TelegramAdapterOptions {
   core: Core;
   /** Telegram's rate limits by default; tests shrink them. */
   limits?: ThrottleLimits;
+  /** Where the rate budgets are kept (in memory by default; the database shares them across processes). */
+  limiters?: LimiterFactory;
+  /** Receive updates through a webhook instead of long polling (several instances). */
+  webhook?: WebhookSettings | undefined;
+  /** Long polling takes the bot's lease, so a second poller on the same database is refused. */
+  leases?: Leases;
 }
 
-/**
- * How long one API call may take, auto-retries included, once the throttle lets it go (waiting
- * for a turn is not counted: a large fan-out queues for longer than this, by design).
- */
-const CALL_TIMEOUT_MS = 60_000;
-/** A 429 asking to wait longer than this fails the call instead of holding a reply that long. */
-const MAX_RETRY_AFTER_SECONDS = 60;
 /**
  * How long `stop` lets the updates being handled finish before their sends stop waiting for a
  * turn: well inside the program's 5 s shutdown deadline, with time left to write the store.
  */
 const STOP_GRACE_MS = 2_500;
 
-/** Stepwise on Telegram: long polling through grammY's runner, one person's updates in order. */
+/** Why a second poller is refused, and what to do instead. */
+export const SECOND_POLLER =
+  "Another Stepwise process is already polling Telegram with this TELEGRAM_BOT_TOKEN on this database, and Telegram lets only one process poll a bot (the others would end it with 409 Conflict). To run several processes, set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET on every instance (webhook mode, behind a load balancer), or start the extra ones with --role worker (they send nudges and receive nothing).";
+
+/**
+ * Stepwise on Telegram: long polling through grammY's runner (one process per bot), or a webhook
+ * (any number of instances); one chat's updates in order within a process.
+ */
 export function createTelegramAdapter(options: TelegramAdapterOptions): Adapter {
   return new TelegramAdapter(options);
 }
@@ -50,6 +58,8 @@ class TelegramAdapter implements Adapter {
   /** The same client for scheduled sends (nudges), which wait for their turn in a busy group. */
   private readonly scheduled: Api;
   private runner: RunnerHandle | undefined;
+  private webhook: WebhookServer | undefined;
+  private lease: Lease | undefined;
   /** Updates being handled or waiting in their sender's queue, so `stop` can wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
   /** The newest update taken, confirmed to Telegram at `stop` so none comes back after a restart. */
@@ -61,24 +71,18 @@ class TelegramAdapter implements Adapter {
   private readonly closed = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
-    const { core, token, apiRoot, limits } = options;
+    const { core, token, apiRoot, limits, limiters } = options;
     const { logger } = core.services;
     // Every send waiting for its turn listens for the stop: a fan-out has hundreds.
     setMaxListeners(0, this.closing.signal);
     setMaxListeners(0, this.closed.signal);
     const client = apiRoot === undefined ? {} : { apiRoot };
     this.bot = new Bot(token, { client });
-    // The last transformer runs first: the send budget, then the time limit, auto-retry and
-    // logging. Logging sits inside auto-retry, so every failed attempt is seen, not just the last;
-    // the budget sits outside it, so a retry after a 429 keeps the wait Telegram asked for.
-    this.bot.api.config.use(
-      logFailures(logger),
-      autoRetry({ maxDelaySeconds: MAX_RETRY_AFTER_SECONDS, maxRetryAttempts: 5 }),
-      timeLimit(CALL_TIMEOUT_MS),
-    );
-    const budget: SendBudget = sendBudget(limits);
+    applyApiRules(this.bot.api, logger);
+    const budget = budgetFor({ logger, limits, limiters });
+    // Scheduled sends (nudges) use their own client, whose turns may wait in a busy group.
     this.scheduled = new Api(token, client);
-    this.scheduled.config.use(...this.bot.api.config.installedTransformers(), budget.scheduled);
+    applyApiRules(this.scheduled, logger, budget.scheduled);
     this.bot.use(async (ctx, next) => {
       this.lastUpdateId = Math.max(this.lastUpdateId, ctx.update.update_id);
       ctx.api.config.use(budget.replies(ctx.from?.id, this.closed.signal));
@@ -103,16 +107,33 @@ class TelegramAdapter implements Adapter {
     } catch (error) {
       throw startError(error);
     }
-    // Long polling and a webhook exclude each other; updates queued meanwhile are kept.
-    await this.bot.api.deleteWebhook();
+    const { webhook, leases } = this.options;
+    if (!webhook) {
+      // One poller per bot among the processes sharing the database: refused here, not by a 409 loop.
+      const digest = createHash("sha256").update(this.options.token).digest("hex").slice(0, 32);
+      this.lease = await leases?.acquire(`telegram polling ${digest}`);
+      if (leases && !this.lease) throw new ConfigError(SECOND_POLLER);
+      try {
+        // Long polling and a webhook exclude each other; updates queued meanwhile are kept.
+        await this.bot.api.deleteWebhook();
+      } catch (error) {
+        await this.lease?.release();
+        throw error;
+      }
+    }
     try {
       await this.bot.api.setMyCommands(botCommands(this.options.core.commands));
     } catch (error) {
       // The menu is a convenience: typed commands work without it.
       logger.error({ err: describeApiError(error) }, "could not register the Telegram command menu");
     }
+    if (webhook) {
+      this.webhook = await serveWebhook(this.bot, webhook, logger);
+      logger.info({ username: this.bot.botInfo.username }, "telegram bot started (webhook)");
+      return;
+    }
     const runner = run(this.bot, {
-      runner: { silent: true, fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
+      runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
     });
     this.runner = runner;
     runner.task()?.catch((error: unknown) => {
@@ -144,23 +165,18 @@ class TelegramAdapter implements Adapter {
     const settled = Promise.allSettled([...this.inFlight]);
     await Promise.race([settled, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
     this.closed.abort();
-    await Promise.allSettled([...this.inFlight]);
+    const handled = Promise.allSettled([...this.inFlight]);
+    await this.webhook?.close(handled);
+    await handled;
+    await this.lease?.release();
   }
 
   owns(address: string): boolean {
     return isTelegramAddress(address);
   }
 
-  async send(address: string, content: Reply): Promise<void> {
-    const chatId = chatIdOf(address);
-    if (chatId === undefined) {
-      throw new DeliveryError(`"${address}" is not a Telegram chat`, true, "not a Telegram chat");
-    }
-    try {
-      await sendReply(this.scheduled, chatId, content, { signal: this.closing.signal });
-    } catch (error) {
-      throw toDeliveryError(error);
-    }
+  send(address: string, content: Reply): Promise<void> {
+    return postTo(this.scheduled, address, content, this.closing.signal);
   }
 
   /** One bad update never stops the bot: log it with its id and tell the person when possible. */
@@ -186,31 +202,4 @@ function startError(error: unknown): unknown {
     );
   }
   return error;
-}
-
-/** Bounds every call but the long poll (which has its own timeout): a hung request fails. */
-function timeLimit(ms: number): Transformer {
-  return (prev, method, payload, signal) => {
-    if (method === "getUpdates") return prev(method, payload, signal);
-    const limit = AbortSignal.timeout(ms);
-    const bounded = signal ? AbortSignal.any([signal as AbortSignal, limit]) : limit;
-    return prev(method, payload, bounded as typeof signal);
-  };
-}
-
-/** Logs each refused or failed API call without its payload (message text may be personal). */
-function logFailures(logger: Logger): Transformer {
-  return async (prev, method, payload, signal) => {
-    try {
-      const result = await prev(method, payload, signal);
-      if (!result.ok) {
-        const { error_code, description, parameters } = result;
-        logger.warn({ method, error_code, description, parameters }, "Telegram refused an API call");
-      }
-      return result;
-    } catch (error) {
-      if (!signal?.aborted) logger.warn({ method, err: describeApiError(error) }, "Telegram API unreachable");
-      throw error;
-    }
-  };
 }

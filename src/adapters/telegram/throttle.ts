@@ -1,5 +1,5 @@
 import type { Transformer } from "grammy";
-import { type Bucket, createBudget } from "../../limits/limiters.ts";
+import { type Bucket, createBudget, inMemory, type LimiterFactory } from "../../limits/limiters.ts";
 
 export type { Bucket };
 
@@ -58,16 +58,37 @@ const SEND: GroupTurn = { kind: "send" };
 const DROP: GroupTurn = { kind: "drop" };
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** The buckets behind every Telegram API call that sends, shared by both kinds of send. */
-export function sendBudget(limits: ThrottleLimits = TELEGRAM_LIMITS): SendBudget {
-  // Overall, one turn every `seconds / points`: bursts of 30 at each window's start could land within one second.
-  const global = createBudget("telegram-global", {
+/**
+ * The same rate in windows a tenth as long (3 a tenth of a second for 30 a second): a budget shared
+ * by several processes, none of which may spend a whole second's worth at once.
+ */
+function tenths({ points, seconds }: Bucket): Bucket {
+  const slice = Math.max(1, Math.round(points / 10));
+  return { points: slice, seconds: (seconds * slice) / points };
+}
+
+/**
+ * The buckets behind every Telegram API call that sends, shared by both kinds of send. `make`
+ * keeps them: in memory, or in the database, shared by every process that sends with the token.
+ */
+export function sendBudget(
+  limits: ThrottleLimits = TELEGRAM_LIMITS,
+  make: LimiterFactory = inMemory,
+): SendBudget {
+  // Overall, spaced evenly in this process: bursts of 30 at each window's start could land within one second.
+  const local = createBudget("telegram-local", {
     points: 1,
     seconds: limits.global.seconds / limits.global.points,
   });
+  // And the bot's one budget across processes (the same again when this process is the only one).
+  const global = createBudget("telegram-global", tenths(limits.global), make);
   // In a group, a burst (a reply and its follow-up question) should not keep people waiting.
-  const groups = createBudget("telegram-group", limits.group);
-  const shares = createBudget("telegram-share", limits.share);
+  const groups = createBudget("telegram-group", limits.group, make);
+  const shares = createBudget("telegram-share", limits.share, make);
+  const anyTurn = async (abort: AbortSignal | undefined) => {
+    await local.wait("all", abort);
+    await global.wait("all", abort);
+  };
 
   const groupNote = (ms: number) =>
     `This group has had as many messages from me as Telegram allows in ${limits.group.seconds} s, so I am not answering here for the next ${seconds(ms)} s. In a private chat with me there is no wait.`;
@@ -93,7 +114,7 @@ export function sendBudget(limits: ThrottleLimits = TELEGRAM_LIMITS): SendBudget
       const abort = signal as AbortSignal | undefined;
       // The group's own bucket first, so a busy group does not hold global turns while it waits.
       if (Number(chatId) < 0) await groups.wait(String(chatId), abort);
-      await global.wait("all", abort);
+      await anyTurn(abort);
       return prev(method, payload, signal);
     },
 
@@ -103,7 +124,7 @@ export function sendBudget(limits: ThrottleLimits = TELEGRAM_LIMITS): SendBudget
       const abort = signal ? AbortSignal.any([signal as AbortSignal, closing]) : closing;
       const turn = Number(chatId) < 0 ? await groupTurn(String(chatId), sender) : SEND;
       if (turn.kind === "drop") throw new BudgetSpent(String(chatId));
-      await global.wait("all", abort);
+      await anyTurn(abort);
       if (turn.kind === "send") return prev(method, payload, abort as typeof signal);
       // The note answers the message the dropped reply was for, so the asker sees it is theirs.
       const { reply_parameters } = payload as { reply_parameters?: unknown };

@@ -67,7 +67,8 @@ export interface Queryable {
 
 /** A pool of connections to Stepwise's database, with transactions and readable errors. */
 export class Database implements Queryable {
-  private readonly pool: pg.Pool;
+  /** The connections; rate-limiter-flexible's PostgreSQL limiters share them (rateLimits.ts). */
+  readonly pool: pg.Pool;
 
   constructor(readonly options: DatabaseOptions) {
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {

@@ -1,5 +1,7 @@
 import { type ClaimedNudge, pausedChat, type Repositories, type Settled } from "../../core/repositories.ts";
+import { COMMANDS_LIMITER } from "../../limits/rateLimit.ts";
 import type { Database, Queryable } from "./database.ts";
+import { RATE_LIMITS_TABLE } from "./rateLimits.ts";
 import {
   chatFrom,
   profileFrom,
@@ -148,6 +150,10 @@ export function postgresRepositories(db: Database): Repositories {
             await client.query("DELETE FROM subscriptions WHERE owner = $1", [userId]),
             await client.query("DELETE FROM chats WHERE owner = $1", [userId]),
           ];
+          // The count of their recent commands is keyed by their id: gone too (nothing /mydata shows).
+          await client.query(`DELETE FROM ${RATE_LIMITS_TABLE} WHERE key = $1`, [
+            `${COMMANDS_LIMITER}:${userId}`,
+          ]);
           return deleted.some((result) => (result.rowCount ?? 0) > 0);
         });
       },

@@ -44,6 +44,14 @@ export interface World {
   /** The DM channel between the test user and the bot. */
   dmChannelId: string;
   member: APIUser;
+  /** Servers the bot is in besides the first (see FakeDiscord.addGuild). */
+  otherGuilds: Guild[];
+}
+
+/** A server with its one text channel. */
+export interface Guild {
+  id: string;
+  channelId: string;
 }
 
 export function newWorld(): World {
@@ -54,13 +62,34 @@ export function newWorld(): World {
     channelId: snowflake(),
     dmChannelId: snowflake(),
     member: user(snowflake(), "amina"),
+    otherGuilds: [],
   };
 }
 
-/** The GUILD_CREATE payload of the test server: one text channel, one role, the bot as a member. */
-export function guildCreate(world: World): Record<string, unknown> {
+/** Every server the bot is in, the first one first. */
+export const guildsOf = (world: World): Guild[] => [
+  { id: world.guildId, channelId: world.channelId },
+  ...world.otherGuilds,
+];
+
+/** The shard that receives a server's events: (guild_id >> 22) % shard count, as Discord routes them. */
+export const shardOf = (guildId: string, count: number): number =>
+  Number((BigInt(guildId) >> 22n) % BigInt(count));
+
+/** A fresh server id that Discord routes to `shard` of `count`. */
+export function guildIdOnShard(shard: number, count: number): string {
+  const high = BigInt(snowflake()) >> 22n;
+  const aligned = high - (high % BigInt(count)) + BigInt(shard);
+  return ((aligned << 22n) | (BigInt(snowflake()) & 0x3fffffn)).toString();
+}
+
+/** The GUILD_CREATE payload of a test server: one text channel, one role, the bot as a member. */
+export function guildCreate(
+  world: World,
+  guild: Guild = guildsOf(world)[0] as Guild,
+): Record<string, unknown> {
   return {
-    id: world.guildId,
+    id: guild.id,
     name: "IMG Study Hall",
     icon: null,
     icon_hash: null,
@@ -93,7 +122,7 @@ export function guildCreate(world: World): Record<string, unknown> {
     emojis: [],
     roles: [
       {
-        id: world.guildId,
+        id: guild.id,
         name: "@everyone",
         color: 0,
         colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
@@ -114,9 +143,9 @@ export function guildCreate(world: World): Record<string, unknown> {
     members: [],
     channels: [
       {
-        id: world.channelId,
+        id: guild.channelId,
         type: ChannelType.GuildText,
-        guild_id: world.guildId,
+        guild_id: guild.id,
         name: "step-2-ck",
         position: 0,
         permission_overwrites: [],
@@ -142,6 +171,8 @@ export interface InteractionOptions {
   manage?: boolean;
   /** Who runs it (default: the world's member). */
   user?: APIUser;
+  /** The server it is run in (default: the world's first). */
+  guild?: Guild;
 }
 
 type InteractionPayload = APIChatInputApplicationCommandInteraction & Record<string, unknown>;
@@ -154,7 +185,8 @@ function interaction(
   where: InteractionOptions,
 ): InteractionPayload {
   const inGuild = (where.in ?? "guild") === "guild";
-  const channelId = inGuild ? world.channelId : world.dmChannelId;
+  const guild = where.guild ?? (guildsOf(world)[0] as Guild);
+  const channelId = inGuild ? guild.channelId : world.dmChannelId;
   const member = where.user ?? world.member;
   const common = {
     id: snowflake(),
@@ -167,7 +199,7 @@ function interaction(
       name,
       type: ApplicationCommandType.ChatInput,
       options,
-      ...(inGuild ? { guild_id: world.guildId } : {}),
+      ...(inGuild ? { guild_id: guild.id } : {}),
     },
     app_permissions: memberPermissions(false),
     locale: "en-US",
@@ -193,14 +225,14 @@ function interaction(
   }
   return {
     ...common,
-    guild_id: world.guildId,
-    guild: { id: world.guildId, locale: "en-US", features: [] },
+    guild_id: guild.id,
+    guild: { id: guild.id, locale: "en-US", features: [] },
     guild_locale: "en-US",
     channel_id: channelId,
     channel: {
       id: channelId,
       type: ChannelType.GuildText,
-      guild_id: world.guildId,
+      guild_id: guild.id,
       name: "step-2-ck",
       position: 0,
       permission_overwrites: [],
@@ -224,7 +256,7 @@ function interaction(
       avatar: null,
       premium_since: null,
     },
-    authorizing_integration_owners: { "0": world.guildId },
+    authorizing_integration_owners: { "0": guild.id },
     context: InteractionContextType.Guild,
   } as unknown as InteractionPayload;
 }

@@ -53,6 +53,7 @@ export class FakeRest {
     private readonly world: World,
     private readonly token: string,
     private readonly origin: () => string,
+    private readonly gateway: { shards: number; maxConcurrency: number },
   ) {}
 
   failChannel(channelId: string, error: ApiError, times: number): void {
@@ -96,8 +97,13 @@ export class FakeRest {
         200,
         {
           url: `ws://${this.origin()}`,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+          shards: this.gateway.shards,
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 0,
+            max_concurrency: this.gateway.maxConcurrency,
+          },
         },
       ];
     }

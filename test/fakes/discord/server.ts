@@ -1,6 +1,8 @@
 /**
  * A fake Discord on 127.0.0.1 for driving the real discord.js client: REST under /api/v10 and a
- * gateway (HELLO, IDENTIFY, heartbeats and acks, READY, GUILD_CREATE, RESUME, dispatches).
+ * gateway (HELLO, IDENTIFY, heartbeats and acks, READY, GUILD_CREATE, RESUME, dispatches), with
+ * shards: each connection identifies as shard [id, count] and gets the servers Discord would route
+ * to it ((guild_id >> 22) % count), and a server's events are dispatched on its shard's connection.
  * It records every request and every gateway frame the client sends, so tests assert on the wire.
  */
 import { randomUUID } from "node:crypto";
@@ -17,9 +19,14 @@ import { type WebSocket, WebSocketServer } from "ws";
 import {
   autocompleteInteraction,
   commandInteraction,
+  type Guild,
   guildCreate,
+  guildIdOnShard,
+  guildsOf,
   type InteractionOptions,
   newWorld,
+  shardOf,
+  snowflake,
   type World,
 } from "./payloads.ts";
 import { type ApiError, FakeRest, type RecordedRequest } from "./rest.ts";
@@ -37,6 +44,23 @@ export interface FakeDiscordOptions {
   token?: string;
   /** HELLO's heartbeat interval; Discord's is about 41 s, tests of zombie connections use less. */
   heartbeatIntervalMs?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). */
+  recommendedShards?: number;
+  /** Shards that may identify at once (session_start_limit.max_concurrency; Discord's default is 1). */
+  maxConcurrency?: number;
+}
+
+/** One gateway connection, and the shard and session it identified (or resumed) as. */
+interface Connection {
+  socket: WebSocket;
+  shard: [number, number];
+  session: string | undefined;
+}
+
+/** A dispatch sent to the client, and the shard whose connection carried it. */
+export interface Dispatched {
+  t: string;
+  shard: number;
 }
 
 const API_PREFIX = "/api/v10";
@@ -51,22 +75,27 @@ export class FakeDiscord {
   readonly connections: string[] = [];
   /** Close codes of gateway connections the client closed or lost. */
   readonly closes: number[] = [];
+  /** Dispatches sent, with the shard that carried each. */
+  readonly dispatched: Dispatched[] = [];
   /** Turn off to make the connection a zombie: heartbeats go unanswered. */
   ackHeartbeats = true;
   private readonly heartbeatIntervalMs: number;
   private readonly events = new EventEmitter();
   /** REST answers, including the application's commands as Discord holds them. */
   readonly rest: FakeRest;
-  private readonly sessions = new Map<string, { seq: number }>();
+  private readonly sessions = new Map<string, { seq: number; shard: [number, number] }>();
   private readonly http: Server;
   private readonly gateway: WebSocketServer;
-  private socket: WebSocket | undefined;
-  private session: string | undefined;
+  /** Open connections, the latest last: a shard's events go to its latest identified one. */
+  private readonly live: Connection[] = [];
 
   private constructor(options: FakeDiscordOptions) {
     this.token = options.token ?? `fake-token.${"x".repeat(60)}`;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
-    this.rest = new FakeRest(this.world, this.token, () => this.origin);
+    this.rest = new FakeRest(this.world, this.token, () => this.origin, {
+      shards: options.recommendedShards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
+    });
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.gateway = new WebSocketServer({ server: this.http });
     this.gateway.on("connection", (socket, request) => {
@@ -101,12 +130,38 @@ export class FakeDiscord {
     this.rest.failNextCallback(error);
   }
 
-  /** Sends a dispatch event (op 0) on the current gateway connection. */
+  /** A new server the bot is in, on `shard` of `count`; its GUILD_CREATE goes to the shards that identify afterwards. */
+  addGuild(shard: number, count: number): Guild {
+    const guild = { id: guildIdOnShard(shard, count), channelId: snowflake() };
+    this.world.otherGuilds.push(guild);
+    return guild;
+  }
+
+  /**
+   * Sends a dispatch event (op 0) on the gateway connection of the shard it belongs to: the one
+   * of its server (`guild_id`), or shard 0 for DMs, as Discord routes them.
+   */
   dispatch(t: string, d: unknown): void {
-    const session = this.session && this.sessions.get(this.session);
-    if (!this.socket || !session) throw new Error("fake discord: no identified gateway connection");
+    const guildId = (d as { guild_id?: string } | undefined)?.guild_id;
+    const connection = this.connectionFor(guildId);
+    if (!connection) throw new Error("fake discord: no identified gateway connection");
+    this.send(connection, t, d);
+  }
+
+  /** The latest identified connection of the shard that receives a server's events (shard 0 for none). */
+  private connectionFor(guildId: string | undefined): Connection | undefined {
+    const identified = this.live.filter((c) => c.session !== undefined);
+    const count = identified.at(-1)?.shard[1] ?? 1;
+    const shard = guildId === undefined ? 0 : shardOf(guildId, count);
+    return identified.findLast((c) => c.shard[0] === shard);
+  }
+
+  private send(connection: Connection, t: string, d: unknown): void {
+    const session = this.sessions.get(connection.session ?? "");
+    if (!session) throw new Error("fake discord: the connection has no session");
     session.seq += 1;
-    this.socket.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s: session.seq, d }));
+    this.dispatched.push({ t, shard: connection.shard[0] });
+    connection.socket.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s: session.seq, d }));
   }
 
   /** Resolves with the first request (already made or still to come) that matches. */
@@ -203,65 +258,70 @@ export class FakeDiscord {
 
   // ---- gateway ----
 
-  private send(socket: WebSocket, payload: unknown): void {
-    socket.send(JSON.stringify(payload));
-  }
-
   private onConnection(socket: WebSocket): void {
-    this.socket = socket;
-    this.send(socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs } });
+    const connection: Connection = { socket, shard: [0, 1], session: undefined };
+    this.live.push(connection);
+    socket.send(
+      JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatIntervalMs } }),
+    );
     socket.on("message", (data) => {
       const frame = JSON.parse(String(data)) as GatewayFrame;
       this.frames.push(frame);
-      this.onFrame(socket, frame);
+      this.onFrame(connection, frame);
       this.events.emit("frame", frame);
     });
     socket.on("close", (code) => {
+      this.live.splice(this.live.indexOf(connection), 1);
       this.closes.push(code);
       this.events.emit("close", code);
     });
   }
 
-  private onFrame(socket: WebSocket, frame: GatewayFrame): void {
+  private onFrame(connection: Connection, frame: GatewayFrame): void {
     switch (frame.op) {
       case GatewayOpcodes.Heartbeat:
-        if (this.ackHeartbeats) this.send(socket, { op: GatewayOpcodes.HeartbeatAck });
+        if (this.ackHeartbeats) connection.socket.send(JSON.stringify({ op: GatewayOpcodes.HeartbeatAck }));
         return;
       case GatewayOpcodes.Identify:
-        this.identify(socket, frame.d.token);
+        this.identify(connection, frame.d);
         return;
       case GatewayOpcodes.Resume: {
-        const known = this.sessions.has(frame.d.session_id) && frame.d.token === this.token;
-        if (!known) {
-          this.send(socket, { op: GatewayOpcodes.InvalidSession, d: false });
+        const session = this.sessions.get(frame.d.session_id);
+        if (!session || frame.d.token !== this.token) {
+          connection.socket.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
           return;
         }
-        this.session = frame.d.session_id;
-        this.dispatch(GatewayDispatchEvents.Resumed, {});
+        connection.session = frame.d.session_id;
+        connection.shard = session.shard;
+        this.send(connection, GatewayDispatchEvents.Resumed, {});
         return;
       }
     }
   }
 
-  private identify(socket: WebSocket, token: string): void {
-    if (token !== this.token) {
-      socket.close(4004, "Authentication failed.");
+  private identify(connection: Connection, d: { token: string; shard?: [number, number] }): void {
+    if (d.token !== this.token) {
+      connection.socket.close(4004, "Authentication failed.");
       return;
     }
+    const shard = d.shard ?? [0, 1];
     const sessionId = randomUUID().replaceAll("-", "");
-    this.sessions.set(sessionId, { seq: 0 });
-    this.session = sessionId;
+    this.sessions.set(sessionId, { seq: 0, shard });
+    connection.session = sessionId;
+    connection.shard = shard;
     const { world } = this;
-    this.dispatch(GatewayDispatchEvents.Ready, {
+    const guilds = guildsOf(world).filter((guild) => shardOf(guild.id, shard[1]) === shard[0]);
+    this.send(connection, GatewayDispatchEvents.Ready, {
       v: 10,
       user: world.bot,
-      guilds: [{ id: world.guildId, unavailable: true }],
+      guilds: guilds.map((guild) => ({ id: guild.id, unavailable: true })),
       session_id: sessionId,
       resume_gateway_url: `ws://${this.origin}/resume`,
-      shard: [0, 1],
+      shard,
       application: { id: world.applicationId, flags: 0 },
     });
-    this.dispatch(GatewayDispatchEvents.GuildCreate, guildCreate(world));
+    for (const guild of guilds)
+      this.send(connection, GatewayDispatchEvents.GuildCreate, guildCreate(world, guild));
   }
 
   // ---- REST ----

@@ -13,8 +13,10 @@ export type { ApiFailure, BotMessage };
  * A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the real grammY client.
  * It speaks the HTTP protocol of https://core.telegram.org/bots/api: `POST /bot<token>/<method>`
  * with a JSON body, answered with `{ok: true, result}` or `{ok: false, error_code, description,
- * parameters?}`. Methods: getMe, deleteWebhook, getUpdates (long polling with offset, limit and
- * timeout), sendMessage, editMessageText, answerCallbackQuery, setMyCommands, getChatMember.
+ * parameters?}`. Methods: getMe, getUpdates (long polling with offset, limit and timeout),
+ * setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText, answerCallbackQuery,
+ * setMyCommands, getChatMember. With a webhook set, updates are POSTed to it one at a time, in
+ * order, with the X-Telegram-Bot-Api-Secret-Token header, and getUpdates is refused with 409.
  * HTML messages are parsed as Telegram does, so a rendering mistake fails like it would live.
  * Tests play the users: `userSays`, `userPresses`, `pushUpdate`; and inspect what the bot did.
  */
@@ -34,6 +36,29 @@ export interface FakeTelegramOptions {
 
 export const FAKE_TOKEN = "123456789:AAFakeTokenForTheFakeBotApiServer0001";
 
+/** What setWebhook asked for. */
+export interface Webhook {
+  url: string;
+  secret_token?: string;
+  allowed_updates?: string[];
+}
+
+/** One POST of an update to the webhook, and the status the bot answered (0: no answer). */
+export interface WebhookDelivery {
+  updateId: number;
+  status: number;
+}
+
+/** Telegram's answer to getUpdates while a webhook is set. */
+const WEBHOOK_ACTIVE = {
+  error_code: 409,
+  description:
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+};
+
+/** Telegram tries again after a failed webhook delivery; the fake a few times, quickly. */
+const WEBHOOK_ATTEMPTS = 3;
+
 type Handler = (payload: Record<string, unknown>) => unknown;
 
 export class FakeTelegram {
@@ -42,6 +67,12 @@ export class FakeTelegram {
   readonly calls: ApiCall[] = [];
   /** How long each method but getUpdates takes to answer, as a distant or busy Telegram would. */
   latencyMs = 0;
+  /** Every POST of an update to the webhook, in order. */
+  readonly webhookDeliveries: WebhookDelivery[] = [];
+  /** The webhook set by setWebhook, until deleteWebhook. */
+  webhook: Webhook | undefined;
+  /** Updates being posted to the webhook, one after another. */
+  private posting: Promise<void> = Promise.resolve();
 
   private server: Server | undefined;
   private root = "";
@@ -73,7 +104,20 @@ export class FakeTelegram {
     this.state = state;
     this.handlers = {
       getMe: () => this.bot,
-      deleteWebhook: () => true,
+      setWebhook: (p) => {
+        this.webhook = p as unknown as Webhook;
+        this.postQueued();
+        return true;
+      },
+      deleteWebhook: () => {
+        this.webhook = undefined;
+        return true;
+      },
+      getWebhookInfo: () => ({
+        url: this.webhook?.url ?? "",
+        has_custom_certificate: false,
+        pending_update_count: 0,
+      }),
       setMyCommands: (p) => state.setMyCommands(p),
       sendMessage: (p) => state.sendMessage(p),
       editMessageText: (p) => state.editMessageText(p),
@@ -207,8 +251,14 @@ export class FakeTelegram {
   /** Queues any update (its id is assigned here, from 1 as grammY's first offset expects). */
   pushUpdate(update: Omit<Update, "update_id">): Update {
     const full = this.updates.push(update);
+    this.postQueued();
     this.changed();
     return full;
+  }
+
+  /** Resolves once every update queued so far has been posted to the webhook (answered or given up). */
+  webhookIdle(): Promise<void> {
+    return this.posting;
   }
 
   // --- what tests look at ---------------------------------------------------------------------
@@ -254,6 +304,41 @@ export class FakeTelegram {
     return this.waitFor(() => this.messagesIn(chatId)[after]);
   }
 
+  // --- the webhook -------------------------------------------------------------------------------
+
+  /** With a webhook set, posts the updates waiting, in order, after those already being posted. */
+  private postQueued(): void {
+    const webhook = this.webhook;
+    if (!webhook) return;
+    for (const update of this.updates.take()) {
+      this.posting = this.posting.then(() => this.post(webhook, update));
+    }
+  }
+
+  private async post(webhook: Webhook, update: Update): Promise<void> {
+    for (let attempt = 1; attempt <= WEBHOOK_ATTEMPTS; attempt++) {
+      let status = 0;
+      try {
+        const response = await fetch(webhook.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(webhook.secret_token ? { "x-telegram-bot-api-secret-token": webhook.secret_token } : {}),
+          },
+          body: JSON.stringify(update),
+        });
+        status = response.status;
+        await response.arrayBuffer();
+      } catch {
+        // No answer: the connection failed; tried again like any failed delivery.
+      }
+      this.webhookDeliveries.push({ updateId: update.update_id, status });
+      this.changed();
+      if (status >= 200 && status < 300) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   // --- the HTTP side ----------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -276,7 +361,9 @@ export class FakeTelegram {
       return;
     }
     if (failure) return answer(res, failure);
-    if (method === "getUpdates") return this.updates.poll(payload, res);
+    if (method === "getUpdates") {
+      return this.webhook ? answer(res, WEBHOOK_ACTIVE) : this.updates.poll(payload, res);
+    }
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const handler = this.handlers[method];
     if (!handler) return answer(res, { error_code: 404, description: "Not Found: method not found" });

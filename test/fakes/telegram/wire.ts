@@ -42,6 +42,11 @@ export class UpdateQueue {
     return full;
   }
 
+  /** Removes and returns every update waiting (a webhook takes them instead of getUpdates). */
+  take(): Update[] {
+    return this.updates.splice(0);
+  }
+
   /** Ends an open long poll with nothing, as a server shutting down would. */
   close(): void {
     this.pendingPoll?.([]);
