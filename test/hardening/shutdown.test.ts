@@ -97,9 +97,7 @@ describe("clean shutdown with both platforms", () => {
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
       expect(code).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(SHUTDOWN_DEADLINE_MS);
-      expect(telegram.messagesIn(chat.id).some((m) => m.message.text.startsWith("About Stepwise"))).toBe(
-        true,
-      );
+      expect(telegram.messagesIn(chat.id).some((m) => m.text.startsWith("About Stepwise"))).toBe(true);
       expect(discord.closes).toContain(1000);
       expect(stderr).toContain('"msg":"stopped"');
     } finally {

@@ -17,6 +17,7 @@ import type { Adapter } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
 import { channelIdOf } from "./address.ts";
 import { deliveryError, startError } from "./errors.ts";
+import { uploadsOf } from "./files.ts";
 import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
 import { renderReply } from "./render.ts";
 
@@ -142,10 +143,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
       }
       // client.rest queues each channel's posts within its rate-limit bucket and all requests
       // within Discord's global 50 a second (waiting out any 429), so a fan-out needs no throttle here.
-      for (const message of renderReply(reply)) {
+      const messages = renderReply(reply);
+      for (const message of messages) {
         const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
+        // The files go with the last message, after the text that explains them.
+        const last = message === messages.at(-1) && (reply.files?.length ?? 0) > 0;
+        const uploads = last ? uploadsOf(reply.files ?? []) : undefined;
         try {
-          await client.rest.post(Routes.channelMessages(channelId), { body });
+          await client.rest.post(
+            Routes.channelMessages(channelId),
+            uploads
+              ? { body: { ...body, attachments: uploads.attachments }, files: uploads.files }
+              : { body },
+          );
         } catch (error) {
           throw deliveryError(error, channelId);
         }

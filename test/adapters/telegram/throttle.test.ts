@@ -76,7 +76,7 @@ describe("Telegram adapter: throttling to Telegram's rate limits", () => {
     const user = fakeUser("Omar");
     for (let i = 0; i < 3; i++) bot.fake.userSays(user, group, "/about");
     await bot.fake.waitFor(() => bot?.fake.messagesIn(group.id).length === 3);
-    expect(bot.fake.messagesIn(group.id).map((m) => m.message.text.split("\n")[0])).toEqual(
+    expect(bot.fake.messagesIn(group.id).map((m) => m.text.split("\n")[0])).toEqual(
       Array(3).fill("About Stepwise"),
     );
     const calls = sendsTo(bot.fake.callsOf("sendMessage"), group.id);
