@@ -36,7 +36,7 @@ describe("the personal roadmap of a Match season", async () => {
     expect(rol?.when).toMatchObject({
       day: "2027-03-04",
       time: "07:30",
-      official: "21:00 America/New_York on 2027-03-03",
+      official: "21:00 Eastern Time on 3 March 2027",
     });
     const manila = buildRoadmap(knowledge, { profile: profile(), now, zone: "Asia/Manila", season: 2027 });
     expect(manila.milestones.find((m) => m.id === "rol_deadline")?.when).toMatchObject({
@@ -64,7 +64,7 @@ describe("the personal roadmap of a Match season", async () => {
     });
     const ck = map.milestones.find((m) => m.id === "step2ck_result");
     expect(ck?.status).toBe("at_risk");
-    expect(ck?.line).toContain("2027-09-10");
+    expect(ck?.line).toContain("10 September 2027");
   });
 
   it("GIVEN Step 2 CK booked early enough THEN it is upcoming, and a saved score makes it done", () => {

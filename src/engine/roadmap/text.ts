@@ -1,0 +1,41 @@
+import { formatDay } from "../knowledge/knowledge.ts";
+import { firstDay, type LocalWhen, lastDay, type Milestone, type MilestoneStatus } from "./roadmap.ts";
+
+/** How milestones are said, the same in /roadmap, the calendar file and the nudges. */
+
+const STATUS_TEXT: Record<MilestoneStatus, string> = {
+  done: "Done",
+  next: "Next",
+  upcoming: "Upcoming",
+  at_risk: "At risk",
+  missed: "Missed",
+};
+
+export const milestoneStatusText = (status: MilestoneStatus): string => STATUS_TEXT[status];
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/** "Wed 1 March 2028", written out (Intl would map ICU data for one fixed English format). */
+export function dayText(day: string): string {
+  return `${WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()]} ${formatDay(day)}`;
+}
+
+const localText = (when: LocalWhen) => `${dayText(when.day)}${when.time ? `, ${when.time}` : ""}`;
+
+/** The milestone's day (and local time), or its window, with the official wording of a deadline. */
+export function whenText(milestone: Pick<Milestone, "when">): string {
+  const { when } = milestone;
+  if ("from" in when) return `from ${localText(when.from)} to ${localText(when.to)}`;
+  return `${localText(when)}${when.official ? ` (officially ${when.official})` : ""}`;
+}
+
+/** "today", "tomorrow", "in 12 days", "under way" (a window already open) or "3 days ago". */
+export function daysLeftText(milestone: Pick<Milestone, "when" | "daysLeft">, today: string): string {
+  const { daysLeft } = milestone;
+  if (daysLeft === 0) return "today";
+  if (daysLeft === 1) return "tomorrow";
+  if (daysLeft > 1) return `in ${daysLeft} days`;
+  if (lastDay(milestone) >= today && firstDay(milestone) < today)
+    return `under way, until ${formatDay(lastDay(milestone))}`;
+  return daysLeft === -1 ? "yesterday" : `${-daysLeft} days ago`;
+}
