@@ -4,13 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
+import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { commands, plainTextCommand } from "../../commands/index.ts";
 import { createConsoleAdapter } from "../../src/adapters/console/index.ts";
 import type { CommandSpec } from "../../src/core/command.ts";
 import { createCore } from "../../src/core/handle.ts";
+import { servableSeasons } from "../../src/engine/roadmap/roadmap.ts";
 import { attach, SAMPLE_FILES } from "../fixtures/attach.ts";
-import { testContext } from "../helpers.ts";
+import { testContext, testKnowledge } from "../helpers.ts";
 
 const exec = promisify(execFile);
 
@@ -124,6 +126,42 @@ describe("console adapter", () => {
       command: "ask",
       data: { match: { id: "step1-still-matters" } },
     });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("GIVEN the issue's lines piped to `npm start -- --json` THEN /roadmap answers in date order with statuses and sources, and /roadmap export writes a calendar that parses", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
+    const env = {
+      ...process.env,
+      TELEGRAM_BOT_TOKEN: "",
+      DISCORD_TOKEN: "",
+      STEPWISE_DATA: join(dir, "data.json"),
+    };
+    // The issue says 2028; the real process runs on today's date, so a Match still ahead is taken.
+    const match = Math.max(2028, servableSeasons(await testKnowledge(), new Date()).first);
+    const child = exec("npm", ["start", "--silent", "--", "--json"], { env, cwd: process.cwd() });
+    child.child.stdin?.end(
+      `/profile set step1:pass visa:yes timezone:Asia/Kolkata match:${match}\n/roadmap\n/roadmap export\n`,
+    );
+    const [, roadmap, exported] = (await child).stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const milestones = roadmap.data.milestones as Array<{
+      id: string;
+      date: string | { from: string };
+      status: string;
+      source: { title: string };
+    }>;
+    const days = milestones.map((m) => (typeof m.date === "string" ? m.date : m.date.from));
+    expect(days).toEqual([...days].sort());
+    expect(milestones.every((m) => m.status && m.source.title)).toBe(true);
+    for (const id of ["eras_submit", "rol_deadline", "match_day", "step3_for_h1b"]) {
+      expect(milestones.map((m) => m.id)).toContain(id);
+    }
+    expect(exported.data.file).toBe(join(dir, "files", `stepwise-match-${match}.ics`));
+    const calendar = new ICAL.Component(ICAL.parse(await readFile(exported.data.file, "utf8")));
+    expect(calendar.getAllSubcomponents("vevent")).toHaveLength(milestones.length);
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -65,7 +65,7 @@ export function milestoneMention(
   const titles = together.map((m) => m.title).join("; ");
   const estimated = together.some((m) => m.estimated) ? " (estimated date)" : "";
   const action = together.length === 1 ? ` ${next.line}` : "";
-  const line = `${sub.match} Match: ${titles}, ${whenText(next)} ${sub.timezone}, ${daysLeftText({ ...next, daysLeft }, day)}${estimated}.${action}`;
+  const line = `${sub.match} Match: ${titles}, ${whenText(next, sub.timezone)}, ${daysLeftText({ ...next, daysLeft }, day)}${estimated}.${action}`;
   return { season: sub.match, milestones: together, daysLeft, line };
 }
 

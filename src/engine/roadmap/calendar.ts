@@ -10,9 +10,10 @@ import { milestoneStatusText, whenText } from "./text.ts";
  * - A deadline with a clock time is one instant, written in UTC (`DTSTART:...Z`). Every calendar
  *   shows a UTC instant in the viewer's own zone, so it is right whatever zone the calendar or the
  *   phone is set to, and needs no VTIMEZONE block (writing one needs the zone's rules as iCalendar
- *   data, another dependency, and a wrong or missing one makes Outlook misplace events). The
- *   user's zone is named for the calendar (X-WR-TIMEZONE) and in each description, with the local
- *   time and the official Eastern Time wording.
+ *   data, another dependency, and a wrong or missing one makes Outlook misplace events). Each
+ *   description gives the local time in the user's zone and the official Eastern Time wording.
+ *   (ical-generator's calendar time zone is not used: it formats dates with the server's clock
+ *   zone, and writes its X-WR-TIMEZONE after the events.)
  * - A day without a clock time stays all-day (`DTSTART;VALUE=DATE`), as does a window of days
  *   (Match Week, interview season), from its first to its last day inclusive.
  * - Each event's UID is the season and milestone, so importing a newer export updates the events
@@ -49,7 +50,6 @@ export async function roadmapCalendar(map: Roadmap, now: Date): Promise<Attachme
   const calendar = ical({
     name: `Stepwise: the ${map.season} Match`,
     prodId: { company: "Stepwise", product: "Roadmap", language: "EN" },
-    x: [["X-WR-TIMEZONE", map.zone]],
   });
   const sequence = sequenceAt(now);
   for (const milestone of map.milestones) {

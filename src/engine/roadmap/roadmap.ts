@@ -244,9 +244,11 @@ export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roa
     milestones.push({ ...base, ...judged });
   }
   milestones.sort((a, b) => firstDay(a).localeCompare(firstDay(b)) || a.id.localeCompare(b.id));
-  // The first thing still ahead is what to work on now.
+  // The first thing still ahead is what to work on now (with anything due the same day).
   const next = milestones.find((m) => m.status === "upcoming");
-  if (next) next.status = "next";
+  for (const m of milestones) {
+    if (next && m.status === "upcoming" && firstDay(m) === firstDay(next)) m.status = "next";
+  }
   return {
     season: input.season,
     zone: input.zone,

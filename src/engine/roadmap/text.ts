@@ -20,13 +20,18 @@ export function dayText(day: string): string {
   return `${WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()]} ${formatDay(day)}`;
 }
 
-const localText = (when: LocalWhen) => `${dayText(when.day)}${when.time ? `, ${when.time}` : ""}`;
+const localText = (when: LocalWhen, zone: string) =>
+  `${dayText(when.day)}${when.time ? `, ${when.time}${zone}` : ""}`;
 
-/** The milestone's day (and local time), or its window, with the official wording of a deadline. */
-export function whenText(milestone: Pick<Milestone, "when">): string {
+/**
+ * The milestone's day (and local time, followed by `zone` when given), or its window, with the
+ * official wording of a deadline.
+ */
+export function whenText(milestone: Pick<Milestone, "when">, zone?: string): string {
   const { when } = milestone;
-  if ("from" in when) return `from ${localText(when.from)} to ${localText(when.to)}`;
-  return `${localText(when)}${when.official ? ` (officially ${when.official})` : ""}`;
+  const named = zone ? ` ${zone}` : "";
+  if ("from" in when) return `from ${localText(when.from, named)} to ${localText(when.to, named)}`;
+  return `${localText(when, named)}${when.official ? ` (officially ${when.official})` : ""}`;
 }
 
 /** "today", "tomorrow", "in 12 days", "under way" (a window already open) or "3 days ago". */
