@@ -40,6 +40,23 @@ async function chat(
   return text;
 }
 
+/** `npm start --silent -- --json` with no tokens and its data in `dir`: the JSON line of each answer. */
+async function npmStartJson(dir: string, input: string) {
+  const env = {
+    ...process.env,
+    TELEGRAM_BOT_TOKEN: "",
+    DISCORD_TOKEN: "",
+    STEPWISE_DATA: join(dir, "data.json"),
+  };
+  const child = exec("npm", ["start", "--silent", "--", "--json"], { env, cwd: process.cwd() });
+  child.child.stdin?.end(input);
+  const { stdout } = await child;
+  return stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+}
+
 describe("console adapter", () => {
   it("GIVEN piped input with --json THEN one JSON object per line, in order", async () => {
     const out = await chat(["/ask do programs still care about step 1?", "/nope", "", "/help"], true);
@@ -110,18 +127,9 @@ describe("console adapter", () => {
 
   it("GIVEN `npm start -- --json` with piped stdin and no tokens THEN the real process answers", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
-    const env = {
-      ...process.env,
-      TELEGRAM_BOT_TOKEN: "",
-      DISCORD_TOKEN: "",
-      STEPWISE_DATA: join(dir, "data.json"),
-    };
-    const child = exec("npm", ["start", "--silent", "--", "--json"], { env, cwd: process.cwd() });
-    child.child.stdin?.end("/ask do programs still care about step 1?\n");
-    const { stdout } = await child;
-    const lines = stdout.trim().split("\n");
+    const lines = await npmStartJson(dir, "/ask do programs still care about step 1?\n");
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+    expect(lines[0]).toMatchObject({
       ok: true,
       command: "ask",
       data: { match: { id: "step1-still-matters" } },
@@ -131,22 +139,12 @@ describe("console adapter", () => {
 
   it("GIVEN the issue's lines piped to `npm start -- --json` THEN /roadmap answers in date order with statuses and sources, and /roadmap export writes a calendar that parses", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
-    const env = {
-      ...process.env,
-      TELEGRAM_BOT_TOKEN: "",
-      DISCORD_TOKEN: "",
-      STEPWISE_DATA: join(dir, "data.json"),
-    };
     // The issue says 2028; the real process runs on today's date, so a Match still ahead is taken.
     const match = Math.max(2028, servableSeasons(await testKnowledge(), new Date()).first);
-    const child = exec("npm", ["start", "--silent", "--", "--json"], { env, cwd: process.cwd() });
-    child.child.stdin?.end(
+    const [, roadmap, exported] = await npmStartJson(
+      dir,
       `/profile set step1:pass visa:yes timezone:Asia/Kolkata match:${match}\n/roadmap\n/roadmap export\n`,
     );
-    const [, roadmap, exported] = (await child).stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
     const milestones = roadmap.data.milestones as Array<{
       id: string;
       date: string | { from: string };
