@@ -24,6 +24,30 @@ export interface MilestoneMention {
   line: string;
 }
 
+const calendars = new WeakMap<KnowledgeBase, Map<string, Milestone[]>>();
+
+/**
+ * The season's calendar events in a zone, in date order. Their days, titles and actions do not
+ * depend on the day (statuses, days left and rules do, and the line computes or omits them), so each
+ * season and zone is built once, at an arbitrary instant: a tick settles many nudges, and building a
+ * roadmap costs about a millisecond.
+ */
+function seasonCalendar(knowledge: KnowledgeBase, season: number, zone: string): Milestone[] {
+  let built = calendars.get(knowledge);
+  if (!built) {
+    built = new Map();
+    calendars.set(knowledge, built);
+  }
+  const key = `${season}|${zone}`;
+  let events = built.get(key);
+  if (!events) {
+    const map = buildRoadmap(knowledge, { profile: { exam_dates: {} }, now: new Date(0), zone, season });
+    events = map.milestones.filter((m) => m.kind === "event" && m.applies === "everyone");
+    built.set(key, events);
+  }
+  return events;
+}
+
 /** Still ahead of the nudge: a timed deadline after the nudge's moment, an all-day one from its day on. */
 function ahead(milestone: Milestone, day: string, at: Date): boolean {
   const first = "from" in milestone.when ? milestone.when.from : milestone.when;
@@ -48,13 +72,7 @@ export function milestoneMention(
   at: Date,
 ): MilestoneMention | undefined {
   if (sub.match === undefined) return undefined;
-  const map = buildRoadmap(knowledge, {
-    profile: { exam_dates: {} },
-    now: at,
-    zone: sub.timezone,
-    season: sub.match,
-  });
-  const calendar = map.milestones.filter((m) => m.kind === "event" && m.applies === "everyone");
+  const calendar = seasonCalendar(knowledge, sub.match, sub.timezone);
   const next = calendar.find((m) => ahead(m, day, at));
   if (!next) return undefined;
   const daysLeft = daysBetween(day, firstDay(next));

@@ -199,11 +199,11 @@ export const firstDay = (m: Pick<Milestone, "when">): string =>
   "from" in m.when ? m.when.from.day : m.when.day;
 export const lastDay = (m: Pick<Milestone, "when">): string => ("to" in m.when ? m.when.to.day : m.when.day);
 
-/** The rules a milestone states, each once, with their sources (as in force today). */
+/** The rules a milestone states, with their sources: those in force today (a rule not yet, is not). */
 function rulesOf(knowledge: KnowledgeBase, def: MilestoneDefinition, today: string): Rule[] {
-  return def.rules.map((id) => {
-    const fact = knowledge.requireFact(id, today);
-    return { says: fact.label, source: fact.source };
+  return def.rules.flatMap((id) => {
+    const fact = knowledge.factAt(id, today);
+    return fact ? [{ says: fact.label, source: fact.source }] : [];
   });
 }
 
