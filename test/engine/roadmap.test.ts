@@ -98,7 +98,10 @@ describe("the personal roadmap of a Match season", async () => {
       season: 2027,
     });
     expect(map.milestones.find((m) => m.id === "eras_submit")?.status).toBe("done");
-    expect(map.milestones.find((m) => m.id === "step2ck_result")?.status).toBe("missed");
+    const missed = map.milestones.find((m) => m.id === "step2ck_result");
+    expect(missed?.status).toBe("missed");
+    // The profile does not say: the line says how to put it right.
+    expect(missed?.line).toContain("/profile set step2ck:<score>");
   });
 
   it("GIVEN the day before and after a season's rank-list deadline THEN the default Match moves to the next season", () => {

@@ -260,6 +260,11 @@ export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roa
 }
 
 const EXAM_NAME: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
+const SAVE_RESULT: Record<Exam, string> = {
+  step1: "step1:pass",
+  step2ck: "step2ck:<score>",
+  step3: "step3:pass",
+};
 
 /** An exam milestone from the profile: passed, booked in time, booked too late, or not booked. */
 function judgeExam(
@@ -296,8 +301,15 @@ function judgeExam(
       line: `${name} booked for ${formatDay(booked)}; the result should be out by ${formatDay(resultBy)}, in time. ${def.action}`,
     };
   }
-  if (deadline < today)
-    return { status: "missed", line: `${name} was not done by ${formatDay(deadline)}. ${def.action}` };
+  if (deadline < today) {
+    // Judged from the profile: say how to put it right when the profile simply does not say.
+    const unsaid =
+      result === undefined ? ` If you have passed it, save it: /profile set ${SAVE_RESULT[exam]}.` : "";
+    return {
+      status: "missed",
+      line: `${name} was not done by ${formatDay(deadline)}.${unsaid} ${def.action}`,
+    };
+  }
   const latest = addDays(deadline, -allow);
   const late = latest < today;
   return {
