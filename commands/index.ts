@@ -8,6 +8,7 @@ import { nudge } from "./nudge.ts";
 import { plan } from "./plan.ts";
 import { profile } from "./profile.ts";
 import { readiness } from "./readiness.ts";
+import { roadmap } from "./roadmap.ts";
 import { score } from "./score.ts";
 import { target } from "./target.ts";
 import { topics } from "./topics.ts";
@@ -20,6 +21,7 @@ export const commands: readonly CommandSpec[] = [
   score,
   readiness,
   plan,
+  roadmap,
   profile,
   mydata,
   forget,

@@ -4,9 +4,11 @@ import { type CommandContext, defineCommand, defineCommandGroup } from "../src/c
 import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { manage } from "../src/core/preconditions.ts";
-import { examSchema, type Subscription } from "../src/core/records.ts";
+import { examSchema, matchYearSchema, type Subscription } from "../src/core/records.ts";
 import { fields, paragraph, reply } from "../src/core/reply.ts";
+import { MILESTONE_HORIZON_DAYS } from "../src/engine/nudges/milestones.ts";
 import { composeNudge, nextSlot } from "../src/engine/nudges/nudges.ts";
+import { matchProblem } from "../src/engine/roadmap/roadmap.ts";
 
 /** One subscription per chat, keyed by its address: the group's, or a private chat's own. */
 const keyOf = ({ caller }: CommandContext) => caller.address;
@@ -37,8 +39,12 @@ const start = defineCommand({
     exam: examSchema
       .optional()
       .describe("The exam studied for, for the daily question volume (default step2ck)"),
+    match: matchYearSchema
+      .optional()
+      .meta({ placeholder: "year" })
+      .describe("A Match to follow (2028 = March 2028): nudges mention its next milestone"),
   }),
-  async run({ time: typed, timezone, exam_date, exam = "step2ck" }, ctx) {
+  async run({ time: typed, timezone, exam_date, exam = "step2ck", match }, ctx) {
     const time = typed.padStart(5, "0");
     const zone = checkTimeZone(timezone);
     const now = ctx.services.clock.now();
@@ -47,6 +53,10 @@ const start = defineCommand({
       throw new UserError(
         `\`exam_date\` ${exam_date} is already past in ${zone} (today is ${today}); give a future date.`,
       );
+    }
+    if (match !== undefined) {
+      const problem = matchProblem(ctx.services.knowledge, match, now);
+      if (problem) throw new UserError(`\`match\` ${match}: ${problem}`);
     }
     const key = keyOf(ctx);
     const { caller } = ctx;
@@ -64,6 +74,11 @@ const start = defineCommand({
         ...(previous?.last_sent_day ? { last_sent_day: previous.last_sent_day } : {}),
         shown_tips: previous?.shown_tips ?? [],
         ...(previous?.delivered_day ? { delivered_day: previous.delivered_day } : {}),
+        ...(match === undefined ? {} : { match }),
+        // What was mentioned is kept while the chat follows the same Match.
+        ...(match !== undefined && previous?.match === match && previous.milestones_shown
+          ? { milestones_shown: previous.milestones_shown }
+          : {}),
       }),
     );
     // Starting again is how people resume a nudge paused because the chat could not be reached.
@@ -75,9 +90,16 @@ const start = defineCommand({
         paragraph(
           `A short study nudge will be posted here every day at ${time} ${zone}${exam_date ? `, counting down to ${exam_date}` : ""}. At most one a day; /nudge stop ends it.`,
         ),
+        ...(match === undefined
+          ? []
+          : [
+              paragraph(
+                `It follows the ${match} Match: within ${MILESTONE_HORIZON_DAYS} days of the season's next milestone it adds a line about it, at most once a week, and again the day before and the day of it.`,
+              ),
+            ]),
         fields({ "Next nudge": whenText(sub.next_at, zone) }),
       ],
-      data: { key, next_at: sub.next_at, next_day: sub.next_day, timezone: zone },
+      data: { key, next_at: sub.next_at, next_day: sub.next_day, timezone: zone, match: sub.match ?? null },
     });
   },
 });
@@ -132,6 +154,7 @@ const status = defineCommand({
         fields({
           Time: `${sub.time} ${sub.timezone}`,
           ...(sub.exam_date ? { "Exam date": sub.exam_date } : {}),
+          ...(sub.match === undefined ? {} : { Match: `${sub.match}: a line about its next milestone` }),
           State: state,
           ...(paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
           // Delivered, or (a subscription saved before deliveries were recorded) marked sent.

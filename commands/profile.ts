@@ -7,12 +7,14 @@ import { privateOnly } from "../src/core/preconditions.ts";
 import {
   type Exam,
   examSchema,
+  matchYearSchema,
   type Profile,
   situationSchema,
   stepScoreSchema,
   stepStatusSchema,
 } from "../src/core/records.ts";
 import { type Field, fields, paragraph, reply } from "../src/core/reply.ts";
+import { matchProblem } from "../src/engine/roadmap/roadmap.ts";
 import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
 
 const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
@@ -32,6 +34,8 @@ function profileFields(profile: Profile): Field[] {
   }
   if (profile.situation) out.push({ name: "Situation", value: profile.situation });
   if (profile.timezone) out.push({ name: "Time zone", value: profile.timezone });
+  if (profile.match !== undefined)
+    out.push({ name: "Match", value: `${profile.match} (March ${profile.match})` });
   return out;
 }
 
@@ -43,7 +47,7 @@ function profileReply(title: string, profile: Profile, lead?: string) {
     blocks.push(
       paragraph("Nothing saved yet. Save details with /profile set, e.g. /profile set step1:pass visa:yes"),
     );
-  blocks.push(paragraph("/target, /readiness and /plan use these when you leave an option out."));
+  blocks.push(paragraph("/target, /readiness, /plan and /roadmap use these when you leave an option out."));
   return reply({ title, blocks, data: { profile } });
 }
 
@@ -73,11 +77,15 @@ const setOptions = z.object({
     .optional()
     .meta({ placeholder: "Area/City" })
     .describe("Your time zone, e.g. Asia/Kolkata"),
+  match: matchYearSchema
+    .optional()
+    .meta({ placeholder: "year" })
+    .describe("The Match you aim for, by year (2028 = March 2028), for /roadmap"),
 });
 
 const set = defineCommand({
   name: "set",
-  description: "Save your exam results, exam dates, visa need, situation or time zone",
+  description: "Save your exam results, exam dates, visa need, situation, time zone or Match",
   options: setOptions,
   preconditions: [privateOnly],
   async run(input, { caller, services }) {
@@ -90,6 +98,10 @@ const set = defineCommand({
       );
     }
     if (input.timezone !== undefined) input.timezone = checkTimeZone(input.timezone);
+    if (input.match !== undefined) {
+      const problem = matchProblem(services.knowledge, input.match, clock.now());
+      if (problem) throw new UserError(`\`match\` ${input.match}: ${problem}`);
+    }
     const timezone = input.timezone ?? (await store.profiles.get(caller.userId)).timezone;
     const today = todayIn(clock, timezone);
     const dates: Partial<Record<Exam, string>> = {};
@@ -109,6 +121,7 @@ const set = defineCommand({
         needs_visa: input.visa,
         situation: input.situation,
         timezone: input.timezone,
+        match: input.match,
         exam_dates: dates,
       },
       clock.now(),

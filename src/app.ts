@@ -2,7 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import { commands, plainTextCommand } from "../commands/index.ts";
 import { createConsoleAdapter } from "./adapters/console/index.ts";
 import { type Shared, senderFor } from "./adapters/index.ts";
-import type { Config } from "./config.ts";
+import { type Config, filesFolder } from "./config.ts";
 import type { Services } from "./core/command.ts";
 import { createCore } from "./core/handle.ts";
 import {
@@ -89,7 +89,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     const operator = createCore({ ...services, limits: noRateLimit }, commands, {
       plainText: plainTextCommand,
     });
-    adapters.push(createConsoleAdapter({ ...options.console, core: operator }));
+    adapters.push(
+      createConsoleAdapter({ ...options.console, core: operator, filesDir: filesFolder(config) }),
+    );
   }
 
   let stopped: Promise<void> | undefined;

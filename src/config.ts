@@ -1,10 +1,13 @@
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { type Configured, platforms } from "./adapters/index.ts";
 import { optional, readEnv } from "./env.ts";
 
 const coreSettings = z.object({
   STEPWISE_DATA: z.string().min(1).default("data/stepwise.json"),
+  /** Where the console writes files sent with replies; `files/` beside the data file by default. */
+  STEPWISE_FILES: optional(z.string().min(1)),
   /** When set, data lives in this PostgreSQL database instead of the data file. */
   STEPWISE_DATABASE_URL: optional(
     z.url({
@@ -57,3 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   return { ...core.value, platforms: enabled };
 }
+
+/** The folder the console writes reply files to (calendars, pictures). */
+export const filesFolder = (config: Pick<Config, "STEPWISE_DATA" | "STEPWISE_FILES">): string =>
+  config.STEPWISE_FILES ?? join(dirname(config.STEPWISE_DATA), "files");

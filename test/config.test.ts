@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, filesFolder, loadConfig } from "../src/config.ts";
 
 describe("configuration", () => {
   it("GIVEN nothing set THEN defaults apply and empty values count as unset", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: " " });
     expect(config).toMatchObject({ STEPWISE_DATA: "data/stepwise.json" });
     expect(config.platforms).toEqual([]);
+  });
+
+  it("GIVEN no files folder THEN the console's files go beside the data file; STEPWISE_FILES moves them", () => {
+    expect(filesFolder(loadConfig({ STEPWISE_DATA: "/srv/stepwise/data.json" }))).toBe("/srv/stepwise/files");
+    expect(filesFolder(loadConfig({ STEPWISE_FILES: "/tmp/out" }))).toBe("/tmp/out");
   });
 
   it("GIVEN platform tokens THEN each platform is enabled with its token, in the registry's order", () => {

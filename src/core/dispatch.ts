@@ -74,11 +74,15 @@ export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[
   }
   if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: readOptions(spec, spec.name, parsed.rest) };
 
-  // `/profile` runs the default subcommand; `/score exam:step1` names none and is refused.
+  // `/profile` runs the default subcommand, and so does `/roadmap match:2028` (options, no
+  // subcommand); `/score exam:step1` names none and the group has no default, so it is refused.
   const first = /^\S+/.exec(parsed.rest)?.[0] ?? "";
-  const leaf = subcommandOf(spec, first === "" ? (spec.defaultSubcommand ?? "") : first);
+  const optionsOnly = first.includes(":") && spec.defaultSubcommand !== undefined;
+  const named = first === "" || optionsOnly ? (spec.defaultSubcommand ?? "") : first;
+  const leaf = subcommandOf(spec, named);
   const path = `${spec.name} ${leaf.name}`;
-  return { leaf, path, raw: readOptions(leaf, path, parsed.rest.slice(first.length).trim()) };
+  const rest = optionsOnly ? parsed.rest : parsed.rest.slice(first.length);
+  return { leaf, path, raw: readOptions(leaf, path, rest.trim()) };
 }
 
 /** A command the platform parsed already (a slash command); throws UserError when it is not ours. */

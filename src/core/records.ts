@@ -15,6 +15,9 @@ export const stepScoreSchema = z.number().int().min(1).max(300);
 export const situationSchema = z.enum(["rotations", "observership", "away"]);
 export type Situation = z.infer<typeof situationSchema>;
 
+/** A Match, by the year of its Match Day (2028 = the Match of March 2028, ERAS season 2028). */
+export const matchYearSchema = z.number().int().min(2000).max(2100);
+
 export const profileSchema = z.object({
   step1: stepStatusSchema.optional(),
   step2ck_score: stepScoreSchema.optional(),
@@ -23,6 +26,8 @@ export const profileSchema = z.object({
   exam_dates: z.partialRecord(examSchema, z.iso.date()).default({}),
   timezone: z.string().optional(),
   situation: situationSchema.optional(),
+  /** The Match the user is aiming for (2028 = the Match of March 2028): /roadmap's default. */
+  match: matchYearSchema.optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -74,6 +79,10 @@ export const subscriptionSchema = z.object({
   shown_tips: z.array(z.string()).default([]),
   /** Set once the closing message after the exam date went out: nothing more is sent. */
   ended_on: z.iso.date().optional(),
+  /** The Match this chat follows: its nudges may carry a line about the season's next milestone. */
+  match: matchYearSchema.optional(),
+  /** The last local day each milestone of that Match was mentioned (for the at-most-weekly rule). */
+  milestones_shown: z.record(z.string(), z.iso.date()).optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -88,8 +97,11 @@ export const chatRecordSchema = z.object({
 });
 export type ChatRecord = z.infer<typeof chatRecordSchema>;
 
-/** Version 2: open platforms (no platform names stored), one record of unreachable chats. */
-export const DATA_VERSION = 2;
+/**
+ * Version 2: open platforms (no platform names stored), one record of unreachable chats.
+ * Version 3: the Match a profile aims for and a nudge follows, and the milestones a nudge mentioned.
+ */
+export const DATA_VERSION = 3;
 
 /** The whole store. Older files are migrated on load (src/store/migrate.ts). */
 export const dataSchema = z.object({

@@ -119,7 +119,8 @@ export async function loadKnowledge(root: string): Promise<KnowledgeData> {
   if (roadmap.success) {
     const factIds = new Set(facts.map((fact) => fact.id));
     for (const milestone of roadmap.data.milestones) {
-      for (const id of [milestone.date.fact, milestone.results_fact ?? milestone.date.fact]) {
+      const used = [milestone.date.fact, milestone.until?.fact, milestone.results_fact, ...milestone.rules];
+      for (const id of used.filter((fact) => fact !== undefined)) {
         if (!factIds.has(id)) problems.push(`roadmap.yaml: ${milestone.id} refers to unknown fact ${id}`);
       }
     }

@@ -69,6 +69,14 @@ function expectWhole(shown: readonly Shown[], expected: Response & { kind: "repl
     expect(text, `${label}: "${piece}"`).toContain(normalize(piece));
   const links = shown.flatMap((s) => s.links).map(sameUrl);
   for (const url of linksOf(expected.reply)) expect(links, label).toContain(sameUrl(url));
+  const files = shown.flatMap((s) => s.files ?? []);
+  for (const file of expected.reply.files ?? []) {
+    const arrived = files.some(
+      (f) => f.data.equals(Buffer.from(file.data)) && (f.name === undefined || f.name === file.name),
+    );
+    expect(arrived, `${label}: the file ${file.name} arrived whole`).toBe(true);
+  }
+  expect(files, label).toHaveLength(expected.reply.files?.length ?? 0);
 }
 
 /** The reply reached its audience: all of it, and nothing of it where it does not belong. */
@@ -85,6 +93,10 @@ function expectDelivered(seen: Seen, expected: Response, where: Where, label: st
   }
   // For the sender alone: all of it reaches them, none of it the group.
   expectWhole(seen.personal, expected, label);
+  expect(
+    seen.visible.flatMap((s) => s.files ?? []),
+    `${label}: files shown to the group`,
+  ).toEqual([]);
   const everyone = textOf(seen.visible);
   for (const piece of piecesOf(expected.reply).filter((p) => p.length >= 8)) {
     expect(everyone, `${label}: "${piece}" was shown to the group`).not.toContain(normalize(piece));
@@ -139,6 +151,23 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
         expect(expected).toMatchObject({ kind: "reply", ok: true, to: "sender" });
         const { seen } = await driver.send(line, "group", expected);
         expectDelivered(seen, expected, "group", "ask with a score");
+      });
+    }
+
+    it("GIVEN a reply with a calendar and a picture in a private chat THEN both files arrive whole with it", async () => {
+      const expected = await expectedFor(services, document, driver, "/attach", "private");
+      expect(expected).toMatchObject({ kind: "reply", ok: true });
+      const { seen } = await driver.send("/attach", "private", expected);
+      expectDelivered(seen, expected, "private", "attach");
+    });
+
+    if (driver.groups) {
+      it("GIVEN a reply with files in a group THEN the group gets them; a personal one reaches the sender alone", async () => {
+        for (const line of ["/attach", "/attachmine"]) {
+          const expected = await expectedFor(services, document, driver, line, "group");
+          const { seen } = await driver.send(line, "group", expected);
+          expectDelivered(seen, expected, "group", line);
+        }
       });
     }
 

@@ -1,4 +1,9 @@
+import { readFileSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
+import type { SavedFile } from "../../src/adapters/console/files.ts";
 import { consoleCaller, createConsoleAdapter } from "../../src/adapters/console/index.ts";
 import type { Core } from "../../src/core/handle.ts";
 import type { Adapter } from "../../src/core/ports.ts";
@@ -10,8 +15,10 @@ export function consoleDriver(): Driver {
   let adapter: Adapter | undefined;
   let input = new PassThrough();
   const printed: Shown[] = [];
+  let filesDir = "";
 
   const start = async (core: Core) => {
+    filesDir = join(await mkdtemp(join(tmpdir(), "stepwise-console-files-")), "files");
     input = new PassThrough();
     const output = new PassThrough();
     let buffered = "";
@@ -21,11 +28,19 @@ export function consoleDriver(): Driver {
       buffered = lines.pop() ?? "";
       for (const line of lines) {
         // The console prints addresses next to source titles: the links are in the text.
-        const { text } = JSON.parse(line) as { text: string };
-        printed.push({ text, links: [...text.matchAll(/<(https?:[^>]+)>/g)].map((m) => m[1] ?? "") });
+        const { text, files = [] } = JSON.parse(line) as { text: string; files?: SavedFile[] };
+        printed.push({
+          text,
+          links: [...text.matchAll(/<(https?:[^>]+)>/g)].map((m) => m[1] ?? ""),
+          // What the person gets is the file at the printed path, readable by them alone.
+          files: files.map(({ path }) => {
+            if ((statSync(path).mode & 0o777) !== 0o600) throw new Error(`${path} is readable by others`);
+            return { name: basename(path), data: readFileSync(path) };
+          }),
+        });
       }
     });
-    adapter = createConsoleAdapter({ input, output, json: true, interactive: false, core });
+    adapter = createConsoleAdapter({ input, output, json: true, interactive: false, core, filesDir });
     await adapter.start();
   };
 
@@ -57,6 +72,7 @@ export function consoleDriver(): Driver {
     async stop() {
       input.end();
       await adapter?.stop();
+      if (filesDir !== "") await rm(dirname(filesDir), { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Adapter } from "../../src/core/ports.ts";
 import { slashFromLine } from "../fakes/discord/commandLine.ts";
 import { commandInteraction } from "../fakes/discord/payloads.ts";
 import { FakeDiscord, type RecordedRequest } from "../fakes/discord/server.ts";
+import type { UploadedFile } from "../fakes/multipart.ts";
 import { type LogLine, waitUntil } from "../helpers.ts";
 import { contractCommands, type Driver, handled, type Seen, type Shown } from "./driver.ts";
 
@@ -14,8 +15,11 @@ interface Sent {
   ephemeral: boolean;
 }
 
-/** What a person reads in a message: content and embeds, Markdown and escapes taken off again. */
-function shownOf(message: { content?: string; embeds?: APIEmbed[] }): Shown {
+/** What a person gets in a message: content and embeds, Markdown and escapes taken off again, and its files. */
+function shownOf(
+  message: { content?: string; embeds?: APIEmbed[] },
+  uploads: readonly UploadedFile[],
+): Shown {
   const raw = [
     message.content ?? "",
     ...(message.embeds ?? []).flatMap((e) => [e.title ?? "", e.description ?? "", e.footer?.text ?? ""]),
@@ -27,7 +31,7 @@ function shownOf(message: { content?: string; embeds?: APIEmbed[] }): Shown {
     .replace(/^-# /gm, "")
     .replaceAll("\u200b", "")
     .replace(/\\(.)/g, "$1");
-  return { text, links };
+  return { text, links, files: uploads.map((file) => ({ name: file.filename, data: file.data })) };
 }
 
 /** The messages that answered one interaction, in order, and whether each was ephemeral. */
@@ -39,12 +43,12 @@ function answersIn(requests: readonly RecordedRequest[]): Sent[] {
       const { type, data } = request.body;
       const ephemeral = ((data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
       if (type === InteractionResponseType.DeferredChannelMessageWithSource) deferredEphemeral = ephemeral;
-      else sent.push({ shown: shownOf(data), ephemeral });
+      else sent.push({ shown: shownOf(data, request.files), ephemeral });
     } else if (request.method === "PATCH") {
-      sent.push({ shown: shownOf(request.body), ephemeral: deferredEphemeral });
+      sent.push({ shown: shownOf(request.body, request.files), ephemeral: deferredEphemeral });
     } else if (request.method === "POST") {
       sent.push({
-        shown: shownOf(request.body),
+        shown: shownOf(request.body, request.files),
         ephemeral: ((request.body.flags ?? 0) & MessageFlags.Ephemeral) !== 0,
       });
     }

@@ -3,6 +3,7 @@ import { commands } from "../../commands/index.ts";
 import { type Caller, type CommandSpec, defineCommand } from "../../src/core/command.ts";
 import type { Core, Response } from "../../src/core/handle.ts";
 import { isWebUrl, paragraph, type Reply, reply } from "../../src/core/reply.ts";
+import { attach, attachMine } from "../fixtures/attach.ts";
 import { boom } from "../fixtures/boom.ts";
 import { type LogLine, waitUntil } from "../helpers.ts";
 
@@ -13,10 +14,17 @@ import { type LogLine, waitUntil } from "../helpers.ts";
 
 export type Where = "private" | "group";
 
-/** One message as a person sees it: its text, and the addresses it links to. */
+/** A file as a person receives it: its name (Telegram drops a photo's) and its bytes. */
+export interface ShownFile {
+  name?: string;
+  data: Buffer;
+}
+
+/** One message as a person sees it: its text, the addresses it links to, and the files with it. */
 export interface Shown {
   text: string;
   links: string[];
+  files?: ShownFile[];
 }
 
 export interface Seen {
@@ -55,6 +63,8 @@ export const BARRIER = "barrier";
 export const contractCommands: readonly CommandSpec[] = [
   ...commands,
   boom,
+  attach,
+  attachMine,
   defineCommand({
     name: BARRIER,
     description: "Ends a test's answer",

@@ -43,6 +43,19 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
       expect(record).toMatchObject({ created_at: T1.toISOString(), updated_at: T2.toISOString() });
     });
 
+    it("GIVEN a Match saved in a profile THEN it is kept across a restart and another save keeps it", async () => {
+      const store = await open();
+      await store.profiles.update("x:1", { match: 2028, timezone: "Asia/Manila" }, T1);
+      await store.profiles.update("x:1", { step1: "pass" }, T2);
+      const again = await restart();
+      expect(await again.profiles.get("x:1")).toEqual({
+        match: 2028,
+        timezone: "Asia/Manila",
+        step1: "pass",
+        exam_dates: {},
+      });
+    });
+
     it("GIVEN two people new in one process THEN each has a profile of their own (a shared default once leaked exam dates)", async () => {
       const store = await open();
       await store.profiles.update("x:1", { exam_dates: { step2ck: "2027-01-01" } }, T1);
@@ -113,6 +126,23 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
       expect(await again.subscriptions.remove("chat:-1")).toBe(false);
       again = await restart();
       expect(await again.subscriptions.get("chat:-1")).toBeUndefined();
+    });
+  });
+
+  describe("subscriptions following a Match", () => {
+    it("GIVEN a nudge that follows a Match and has mentioned milestones THEN a restart keeps both, and removing them leaves none", async () => {
+      const store = await open();
+      const following = nudgeAt("2028-02-20T08:00:00.000Z", {
+        match: 2028,
+        milestones_shown: { rol_deadline: "2028-02-13", ecfmg_exams_verified: "2028-02-13" },
+      });
+      await store.subscriptions.put("chat:-2", () => following);
+      let again = await restart();
+      expect(await again.subscriptions.get("chat:-2")).toEqual(following);
+      const { match: _match, milestones_shown: _shown, ...plain } = following;
+      await again.subscriptions.put("chat:-2", () => plain);
+      again = await restart();
+      expect(await again.subscriptions.get("chat:-2")).toEqual(plain);
     });
   });
 

@@ -13,8 +13,17 @@ import type { LogLine } from "../helpers.ts";
 import { BARRIER, type Driver, handled, isBarrier, type Shown } from "./driver.ts";
 
 const shownOf = (message: BotMessage): Shown => ({
-  text: message.message.text,
+  text: message.text,
   links: message.links.map((link) => link.url),
+  // Telegram keeps a document's name; a photo is an image without one.
+  files: message.upload
+    ? [
+        {
+          ...(message.upload.kind === "document" ? { name: message.upload.file.filename } : {}),
+          data: message.upload.file.data,
+        },
+      ]
+    : [],
 });
 
 /**

@@ -85,7 +85,7 @@ describe("finding 3 (floods): one person's flood on Telegram", () => {
       // Waiting behind the flood, Ben would have been answered only after hundreds of Ada's replies.
       expect(fake.messagesIn(adaChat.id).length).toBeLessThanOrEqual(ANSWERED_AT_MOST);
       await quiet(fake);
-      const answers = fake.messagesIn(adaChat.id).map((m) => m.message.text);
+      const answers = fake.messagesIn(adaChat.id).map((m) => m.text);
       expect(answers.length).toBeLessThanOrEqual(ANSWERED_AT_MOST);
       expect(answers.filter((text) => text.includes(REFUSAL))).toHaveLength(1);
       // Each message counted is answered by at most one new message and one edit (a closed question).
@@ -139,11 +139,11 @@ describe("finding 3 (floods): a group's send budget", () => {
     const ada = fakeUser("Ada");
     const shareNote = (text: string) => text.startsWith("That is as many answers as I give one person");
     for (let i = 0; i < 200; i++) fake.userSays(ada, group, "/about");
-    await fake.waitFor(() => fake.messagesIn(group.id).some((m) => shareNote(m.message.text)), 10_000);
+    await fake.waitFor(() => fake.messagesIn(group.id).some((m) => shareNote(m.text)), 10_000);
     const answer = await answerTo(fake, fakeUser("Ben"), group, "/about");
-    expect(answer.message.text).toMatch(/^About Stepwise/);
+    expect(answer.text).toMatch(/^About Stepwise/);
     await quiet(fake);
-    const texts = fake.messagesIn(group.id).map((m) => m.message.text);
+    const texts = fake.messagesIn(group.id).map((m) => m.text);
     // Ada's share (3) and its note, and Ben's answer: within the group's 6, none held back.
     expect(texts.filter(shareNote)).toHaveLength(1);
     expect(texts.length).toBeLessThanOrEqual(groupLimits.share.points + 2);
@@ -156,7 +156,7 @@ describe("finding 3 (floods): a group's send budget", () => {
     const members = Array.from({ length: 20 }, (_, i) => fakeUser(`Member ${i}`));
     for (let i = 0; i < 10; i++) for (const member of members) fake.userSays(member, group, "/about");
     await quiet(fake);
-    const texts = fake.messagesIn(group.id).map((m) => m.message.text);
+    const texts = fake.messagesIn(group.id).map((m) => m.text);
     expect(texts).toHaveLength(groupLimits.group.points);
     expect(
       texts.filter((text) => text.startsWith("This group has had as many messages from me")),

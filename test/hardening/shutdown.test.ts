@@ -77,9 +77,7 @@ describe("clean shutdown with both platforms", () => {
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
       expect(Date.now() - sentAt).toBeLessThan(SHUTDOWN_DEADLINE_MS);
-      expect(telegram.messagesIn(chat.id).some((m) => m.message.text.startsWith("About Stepwise"))).toBe(
-        true,
-      );
+      expect(telegram.messagesIn(chat.id).some((m) => m.text.startsWith("About Stepwise"))).toBe(true);
       expect(discord.closes).toContain(1000);
       expect(stderr()).toContain('"msg":"stopped"');
     } finally {

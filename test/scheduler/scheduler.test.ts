@@ -360,6 +360,28 @@ describe("nudge scheduler", () => {
     expect((await command("/nudge status", "-1", nudges)).data.ended).toBe(true);
   });
 
+  it("GIVEN a group nudge following the 2028 Match THEN the next milestone is mentioned weekly, the memory survives a restart, and the day before and the day of it the line comes again", async () => {
+    clock = new ManualClock("2028-02-02T00:00:00Z");
+    const first = await scheduler();
+    await command("/nudge start time:07:00 timezone:Asia/Kolkata match:2028", "-1", first);
+    // 07:00 in Kolkata is 01:30 UTC; the rank-list deadline is 07:30 there on 2 March.
+    const at = (day: string) => `${day}T01:30:00Z`;
+    await tickAt(first, clock, at("2028-02-03"), at("2028-02-04"));
+    await first.stop();
+    await backend.close();
+    backend = await openFileBackend(join(dir, "data.json"));
+    const second = await scheduler();
+    const days = ["2028-02-05", "2028-02-09", "2028-02-10", "2028-02-29", "2028-03-01", "2028-03-02"];
+    await tickAt(second, clock, ...days.map(at));
+    const withLine = sent.filter((s) => s.reply.data.milestone).map((s) => s.at.slice(0, 10));
+    expect(sent).toHaveLength(8);
+    // 29 February: a week since the last mention; 1 and 2 March: the day before and the day of it.
+    expect(withLine).toEqual(["2028-02-03", "2028-02-10", "2028-02-29", "2028-03-01", "2028-03-02"]);
+    const lastLine = sent.at(-1)?.reply.blocks.flatMap((b) => (b.kind === "bullets" ? b.items : [])) ?? [];
+    expect(lastLine.join("\n")).toContain("Rank order list deadline, Thu 2 March 2028, 07:30 Asia/Kolkata");
+    expect(lastLine.join("\n")).toContain("today (estimated date)");
+  });
+
   it("GIVEN daily nudges THEN tips do not repeat until all have been shown", async () => {
     clock = new ManualClock("2026-06-01T00:00:00Z");
     const nudges = await scheduler();

@@ -33,10 +33,10 @@ afterEach(async () => {
 async function say(user: User, chat: Chat, text: string, answerIn: Chat = chat): Promise<string> {
   const seen = fake.messagesIn(answerIn.id).length;
   fake.userSays(user, chat, text);
-  return (await fake.nextMessage(answerIn.id, seen)).message.text;
+  return (await fake.nextMessage(answerIn.id, seen)).text;
 }
 
-const texts = (chat: Chat) => fake.messagesIn(chat.id).map((m) => m.message.text);
+const texts = (chat: Chat) => fake.messagesIn(chat.id).map((m) => m.text);
 const nudgesIn = (chat: Chat) => texts(chat).filter((text) => text.startsWith("Today's study nudge"));
 const tick = (...instants: string[]) => bot.tick(...instants);
 

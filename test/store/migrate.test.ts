@@ -117,3 +117,24 @@ describe("a data file from version 1", () => {
     expect(await readFile(file, "utf8")).toBe(newer);
   });
 });
+
+describe("a data file from version 2", () => {
+  it("GIVEN a version 2 file THEN it opens as version 3 with every record as it was, and /profile set match:2028 then saves", async () => {
+    const store = await FileStore.open(file);
+    const v2 = structuredClone(store.read());
+    await store.close();
+    await writeFile(file, JSON.stringify({ ...v2, version: 2 }));
+    const backend = await openFileBackend(file);
+    expect(backend.document.read()).toEqual({ ...v2, version: 3 });
+    const ctx = await testContext({ store: backend.repositories });
+    const person = {
+      ...ctx,
+      caller: { userId: "telegram:1001", address: "telegram:1001", chatKind: "private" as const },
+    };
+    expect((await runLine("/profile set match:2028", person)).ok).toBe(true);
+    await backend.close();
+    const onDisk = JSON.parse(await readFile(file, "utf8"));
+    expect(onDisk.version).toBe(3);
+    expect(onDisk.users["telegram:1001"].profile.match).toBe(2028);
+  });
+});

@@ -48,10 +48,46 @@ describe("PostgreSQL schema at start-up", () => {
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
         "001_initial",
         "002_rate_limits",
+        "003_roadmap",
       ]);
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([]);
       await (await openPostgresBackend({ url: schema.url, schema: schema.schema })).close();
     } finally {
+      await schema.drop();
+    }
+  });
+
+  it("GIVEN a database at the first migration with a nudge saved THEN 003_roadmap keeps it, and it can then follow a Match", async () => {
+    const schema = await testSchema({ migrated: false });
+    const admin = new pg.Client({ connectionString: withUser(schema.url) });
+    await admin.connect();
+    try {
+      expect(await migrateUp({ url: schema.url, schema: schema.schema, count: 1 })).toEqual(["001_initial"]);
+      await admin.query(
+        `INSERT INTO ${schema.schema}.subscriptions (address, chat_kind, time, timezone, exam, started_day, next_day, next_at)
+         VALUES ('chat:-1', 'group', '08:00', 'UTC', 'step2ck', '2026-06-01', '2026-06-01', '2026-06-01T08:00:00Z')`,
+      );
+      expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
+        "002_rate_limits",
+        "003_roadmap",
+      ]);
+      const backend = await openPostgresBackend({ url: schema.url, schema: schema.schema });
+      try {
+        const { subscriptions } = backend.repositories;
+        const kept = await subscriptions.get("chat:-1");
+        expect(kept).toMatchObject({ time: "08:00", next_day: "2026-06-01" });
+        expect(kept).not.toHaveProperty("match");
+        const following = await subscriptions.put("chat:-1", (previous) => ({
+          ...(previous as NonNullable<typeof previous>),
+          match: 2028,
+          milestones_shown: { rol_deadline: "2028-02-23" },
+        }));
+        expect(await subscriptions.get("chat:-1")).toEqual(following);
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      await admin.end();
       await schema.drop();
     }
   });
@@ -104,7 +140,7 @@ describe("the program on PostgreSQL", () => {
     expect(behind.stderr.trim()).toMatch(/^The database .* is behind this Stepwise .* run `npm run migrate`/);
 
     const migrated = await program("src/store/postgres/migrateCli.ts", url);
-    expect(migrated.stdout).toMatch(/: applied 001_initial, 002_rate_limits\.\n$/);
+    expect(migrated.stdout).toMatch(/: applied 001_initial, 002_rate_limits, 003_roadmap\.\n$/);
     expect((await program("src/store/postgres/migrateCli.ts", url)).stdout).toMatch(
       /is up to date \(2 migrations\)/,
     );

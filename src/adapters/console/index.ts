@@ -4,8 +4,9 @@ import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Caller } from "../../core/command.ts";
 import type { Core, Response } from "../../core/handle.ts";
-import type { Adapter } from "../../core/ports.ts";
+import type { Adapter, Logger } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
+import { type SavedFile, saveFiles } from "./files.ts";
 import { renderPlain } from "./render.ts";
 
 export interface ConsoleOptions {
@@ -16,6 +17,8 @@ export interface ConsoleOptions {
   /** A person at a terminal: greet and prompt. Otherwise read one command per line and answer each. */
   interactive: boolean;
   core: Core;
+  /** Where files sent with replies are written (README, "Files in the console"). */
+  filesDir: string;
 }
 
 /** The console's one chat; everything typed here is a private chat with the bot. */
@@ -37,7 +40,7 @@ export function consoleCaller(): Caller {
  * response is printed (text, or one JSON object per line), and nudges for its chat are printed too.
  */
 export function createConsoleAdapter(options: ConsoleOptions): Adapter {
-  const { input, output, json, interactive, core } = options;
+  const { input, output, json, interactive, core, filesDir } = options;
   const caller = consoleCaller();
   // Settles once everything written so far has been handed to the system. A pipe takes a large
   // reply in pieces as its reader reads, and the process must not exit before the last piece.
@@ -46,9 +49,18 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
     // A reader that went away (EPIPE) has nothing left to wait for.
     written = new Promise((resolve) => output.write(`${text}\n`, () => resolve()));
   };
-  const print = (command: string, ok: boolean, reply: Reply, leading = "") => {
-    const text = renderPlain(reply);
-    write(json ? JSON.stringify({ ok, command, text, data: reply.data }) : `${leading}${text}\n`);
+  /** Prints a reply; its files are written to the files folder first and their paths printed. */
+  const print = async (command: string, ok: boolean, reply: Reply, leading = "") => {
+    const { files, lines } = await deliverFiles(filesDir, reply, core.services.logger);
+    const text = [renderPlain(reply), ...lines].join("\n\n");
+    if (!json) {
+      write(`${leading}${text}\n`);
+      return;
+    }
+    const paths = files.map((file) => file.path);
+    // `data.file` is where scripts find the (first) file, as other replies' results are in `data`.
+    const data = paths[0] === undefined ? reply.data : { ...reply.data, file: paths[0] };
+    write(JSON.stringify({ ok, command, text, data, ...(files.length > 0 ? { files } : {}) }));
   };
   let rl: Interface | undefined;
   let finish: () => void = () => {};
@@ -65,7 +77,7 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
       input: { kind: "text", text: line },
       addressed: true,
     });
-    if (response.kind === "reply") print(response.command, response.ok, response.reply);
+    if (response.kind === "reply") await print(response.command, response.ok, response.reply);
   }
 
   async function read(lines: Interface): Promise<void> {
@@ -111,8 +123,31 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
     },
 
     async send(_address, reply) {
-      print("nudge", true, reply, "\n");
+      await print("nudge", true, reply, "\n");
       await written;
     },
   };
+}
+
+/**
+ * Writes a reply's files and says where each went. A file that cannot be written (a full disk, no
+ * permission) is reported in the reply instead: the answer itself still arrives.
+ */
+async function deliverFiles(
+  folder: string,
+  reply: Reply,
+  logger: Logger,
+): Promise<{ files: SavedFile[]; lines: string[] }> {
+  if (!reply.files?.length) return { files: [], lines: [] };
+  try {
+    const files = await saveFiles(folder, reply.files);
+    return { files, lines: files.map((file) => `File: ${file.path}\n  ${file.description}`) };
+  } catch (error) {
+    logger.error({ err: error, folder }, "a reply's file could not be written");
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      files: [],
+      lines: [`The file could not be written to ${folder} (${reason}); nothing was saved.`],
+    };
+  }
 }

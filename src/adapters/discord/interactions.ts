@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   ApplicationCommandOptionType,
+  type AttachmentBuilder,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
@@ -16,6 +17,7 @@ import { repliesPrivately } from "../../core/preconditions.ts";
 import type { Reply } from "../../core/reply.ts";
 import { channelAddress, userAddress } from "./address.ts";
 import { MAX_SUGGESTIONS, suggesters } from "./autocomplete.ts";
+import { attachmentsOf } from "./files.ts";
 import { type RenderedMessage, renderReply } from "./render.ts";
 
 export interface InteractionDeps {
@@ -27,17 +29,26 @@ export interface InteractionDeps {
 /** Nothing the bot sends may ping anyone, whatever text it echoes. */
 export const NO_MENTIONS = { parse: [] };
 
-const toReplyOptions = (message: RenderedMessage, ephemeral: boolean): InteractionReplyOptions => ({
+const toReplyOptions = (
+  message: RenderedMessage,
+  ephemeral: boolean,
+  files: AttachmentBuilder[],
+): InteractionReplyOptions => ({
   ...message,
   allowedMentions: NO_MENTIONS,
   ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+  ...(files.length > 0 ? { files } : {}),
 });
 
 // An edit keeps the flags the deferral set; Discord rejects the ephemeral flag there.
-const toEditOptions = (message: RenderedMessage): InteractionEditReplyOptions => ({
+const toEditOptions = (
+  message: RenderedMessage,
+  files: AttachmentBuilder[],
+): InteractionEditReplyOptions => ({
   content: message.content ?? null,
   embeds: message.embeds ?? [],
   allowedMentions: NO_MENTIONS,
+  ...(files.length > 0 ? { files } : {}),
 });
 
 /** Who ran the interaction and where: a server channel is a group, a DM with the bot is private. */
@@ -75,24 +86,32 @@ export const eventOf = (interaction: ChatInputCommandInteraction): Inbound => ({
   ephemeral: true,
 });
 
-/** Sends a reply as the interaction's answer: reply or deferred edit first, follow-ups for the rest. */
+/**
+ * Sends a reply as the interaction's answer: reply or deferred edit first, follow-ups for the rest.
+ * Its files are attachments of the last message, so they come after the text that explains them
+ * and are seen by exactly those who see that message (ephemeral stays ephemeral).
+ */
 export async function respond(
   interaction: ChatInputCommandInteraction,
   reply: Reply,
   ephemeral: boolean,
 ): Promise<void> {
-  const [first, ...rest] = renderReply(reply);
+  const messages = renderReply(reply);
+  const [first, ...rest] = messages;
   if (!first) return;
+  const attachments = attachmentsOf(reply.files ?? []);
+  const filesOf = (message: RenderedMessage) => (message === messages.at(-1) ? attachments : []);
   if (!interaction.deferred && !interaction.replied) {
-    await interaction.reply(toReplyOptions(first, ephemeral));
+    await interaction.reply(toReplyOptions(first, ephemeral, filesOf(first)));
   } else if (ephemeral && !interaction.ephemeral) {
     // Deferred in public but the answer is private: drop the public placeholder, answer privately.
     await interaction.deleteReply();
-    await interaction.followUp(toReplyOptions(first, true));
+    await interaction.followUp(toReplyOptions(first, true, filesOf(first)));
   } else {
-    await interaction.editReply(toEditOptions(first));
+    await interaction.editReply(toEditOptions(first, filesOf(first)));
   }
-  for (const message of rest) await interaction.followUp(toReplyOptions(message, ephemeral));
+  for (const message of rest)
+    await interaction.followUp(toReplyOptions(message, ephemeral, filesOf(message)));
 }
 
 /** Whether the command's answer will be for the caller alone, so a deferral can be private too. */

@@ -4,6 +4,7 @@ import type { Outbox } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
 import { channelIdOf } from "./address.ts";
 import { deliveryError } from "./errors.ts";
+import { uploadsOf } from "./files.ts";
 import { NO_MENTIONS } from "./interactions.ts";
 import { renderReply } from "./render.ts";
 
@@ -18,10 +19,17 @@ export async function postTo(rest: REST, address: string, reply: Reply): Promise
   if (channelId === undefined) {
     throw new DeliveryError(`"${address}" is not a Discord channel`, true, "not a Discord channel");
   }
-  for (const message of renderReply(reply)) {
+  const messages = renderReply(reply);
+  for (const message of messages) {
     const body: RESTPostAPIChannelMessageJSONBody = { ...message, allowed_mentions: NO_MENTIONS };
+    // The files go with the last message, after the text that explains them.
+    const last = message === messages.at(-1) && (reply.files?.length ?? 0) > 0;
+    const uploads = last ? uploadsOf(reply.files ?? []) : undefined;
     try {
-      await rest.post(Routes.channelMessages(channelId), { body });
+      await rest.post(
+        Routes.channelMessages(channelId),
+        uploads ? { body: { ...body, attachments: uploads.attachments }, files: uploads.files } : { body },
+      );
     } catch (error) {
       throw deliveryError(error, channelId);
     }

@@ -1,8 +1,9 @@
-import { type Api, GrammyError } from "grammy";
+import { type Api, GrammyError, InputFile } from "grammy";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { DeliveryError } from "../../core/errors.ts";
-import type { Reply } from "../../core/reply.ts";
-import { renderHtml } from "./render.ts";
+import type { Attachment, Reply } from "../../core/reply.ts";
+import { clip } from "../../core/text.ts";
+import { escapeHtml, renderHtml } from "./render.ts";
 
 export interface SendOptions {
   /** Buttons under the last message of the reply. */
@@ -12,32 +13,80 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-/** Sends a reply as one or more HTML messages; returns them in order. */
+/**
+ * Telegram's limit for a photo's or document's caption, counted after entities are parsed
+ * (core.telegram.org/bots/api#sendphoto). Counting the HTML instead errs on the safe side.
+ */
+export const CAPTION_LIMIT = 1024;
+
+/** One message to send: HTML text, or a file with an HTML caption. */
+type Outgoing = { kind: "text"; html: string } | { kind: "file"; file: Attachment; caption: string };
+
+/**
+ * The messages a reply becomes. A reply with one file whose text fits a caption is one message:
+ * the file, captioned with the text. Otherwise the text goes first, then each file captioned with
+ * its description, so the file stays next to what explains it.
+ */
+function outgoing(reply: Reply): Outgoing[] {
+  const chunks = renderHtml(reply);
+  const files = reply.files ?? [];
+  const [only] = files;
+  if (only && files.length === 1 && chunks.length === 1 && (chunks[0] ?? "").length <= CAPTION_LIMIT) {
+    return [{ kind: "file", file: only, caption: chunks[0] ?? "" }];
+  }
+  return [
+    ...chunks.map((html): Outgoing => ({ kind: "text", html })),
+    ...files.map(
+      (file): Outgoing => ({
+        kind: "file",
+        file,
+        caption: escapeHtml(clip(file.description, CAPTION_LIMIT)),
+      }),
+    ),
+  ];
+}
+
+/**
+ * Sends a reply as HTML messages and its files as uploads (sendPhoto for images, sendDocument for
+ * the rest), multipart through grammY's InputFile; returns the messages in order.
+ */
 export async function sendReply(
   api: Api,
   chatId: number,
   reply: Reply,
   options: SendOptions = {},
-): Promise<Message.TextMessage[]> {
-  const chunks = renderHtml(reply);
-  const sent: Message.TextMessage[] = [];
-  for (const [i, html] of chunks.entries()) {
-    const last = i === chunks.length - 1;
-    const message = await api.sendMessage(
-      chatId,
-      html,
-      {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-        ...(i === 0 && options.replyTo !== undefined
-          ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
-          : {}),
-        ...(last && options.keyboard ? { reply_markup: options.keyboard } : {}),
-      },
-      // grammY types its signal with the abort-controller package; Node's own is the same at run time.
-      options.signal as Parameters<Api["sendMessage"]>[3],
+): Promise<Message[]> {
+  const messages = outgoing(reply);
+  const sent: Message[] = [];
+  // grammY types its signal with the abort-controller package; Node's own is the same at run time.
+  const signal = options.signal as Parameters<Api["sendMessage"]>[3];
+  for (const [i, message] of messages.entries()) {
+    const common = {
+      parse_mode: "HTML" as const,
+      ...(i === 0 && options.replyTo !== undefined
+        ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+        : {}),
+      ...(i === messages.length - 1 && options.keyboard ? { reply_markup: options.keyboard } : {}),
+    };
+    if (message.kind === "text") {
+      sent.push(
+        await api.sendMessage(
+          chatId,
+          message.html,
+          { ...common, link_preview_options: { is_disabled: true } },
+          signal,
+        ),
+      );
+      continue;
+    }
+    const { file, caption } = message;
+    const upload = new InputFile(file.data, file.name);
+    const captioned = { ...common, ...(caption === "" ? {} : { caption }) };
+    sent.push(
+      file.mime.startsWith("image/")
+        ? await api.sendPhoto(chatId, upload, captioned, signal)
+        : await api.sendDocument(chatId, upload, captioned, signal),
     );
-    sent.push(message);
   }
   return sent;
 }

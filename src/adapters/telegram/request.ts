@@ -84,7 +84,7 @@ export async function trySend(
   chatId: number,
   content: Reply,
   options: SendOptions = {},
-): Promise<Message.TextMessage[] | undefined> {
+): Promise<Message[] | undefined> {
   const { services } = request.deps.core;
   try {
     return await sendReply(request.ctx.api, chatId, content, options);

@@ -5,6 +5,7 @@ import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
 import type { Settled } from "../../core/repositories.ts";
 import type { Entry, KnowledgeBase } from "../knowledge/knowledge.ts";
 import { buildPlan, type Plan } from "../plans/plans.ts";
+import { milestoneMention, milestonesShown } from "./milestones.ts";
 
 /** A nudge missed while the bot was down is still sent if it is back this soon, the same local day. */
 export const CATCH_UP_HOURS = 3;
@@ -86,9 +87,15 @@ export function settleSlot(knowledge: KnowledgeBase, key: string, sub: Subscript
     }
     const { day } = decision;
     const sent = afterSlot(current, day, true, now);
-    const next = decision.closing
-      ? { ...sent, ended_on: day }
-      : { ...sent, shown_tips: pickTip(knowledge, key, current.shown_tips).shown };
+    if (decision.closing) return { next: { ...sent, ended_on: day }, send: { day, slot: current } };
+    // The season line is decided here too, from the same slot composeNudge will read.
+    const mention = milestoneMention(knowledge, current, day, new Date(current.next_at));
+    const shown = milestonesShown(current, mention, day);
+    const next = {
+      ...sent,
+      shown_tips: pickTip(knowledge, key, current.shown_tips).shown,
+      ...(shown ? { milestones_shown: shown } : {}),
+    };
     return { next, send: { day, slot: current } };
   }
 }
@@ -140,7 +147,10 @@ export interface NudgeContent {
   shown: string[];
 }
 
-/** The day's nudge: a rotating tip, the countdown, and once a week a practice-test reminder. */
+/**
+ * The day's nudge: a rotating tip, the countdown, once a week a practice-test reminder, and for a
+ * chat that follows a Match, a line about the season's next milestone (milestones.ts).
+ */
 export function composeNudge(
   knowledge: KnowledgeBase,
   key: string,
@@ -169,6 +179,8 @@ export function composeNudge(
   }
   const volume = todaysVolume(knowledge, sub, day);
   if (volume) lines.push(volume);
+  const mention = milestoneMention(knowledge, sub, day, new Date(sub.next_at));
+  if (mention) lines.push(mention.line);
   const { DateTime } = luxon();
   const weekly = DateTime.fromISO(day).weekday === DateTime.fromISO(sub.started_day).weekday;
   if (weekly)
@@ -185,6 +197,16 @@ export function composeNudge(
         day,
         weekly,
         ...(sub.exam_date ? { days_left: daysBetween(day, sub.exam_date) } : {}),
+        ...(mention
+          ? {
+              milestone: {
+                season: mention.season,
+                ids: mention.milestones.map((m) => m.id),
+                days_left: mention.daysLeft,
+                estimated: mention.milestones.some((m) => m.estimated),
+              },
+            }
+          : {}),
       },
     }),
     shown,

@@ -1,9 +1,10 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
-import { addDays, dayIn, daysBetween } from "../../core/dates.ts";
+import { addDays, dayIn, daysBetween, luxon } from "../../core/dates.ts";
 import { type Exam, examSchema, type Profile } from "../../core/records.ts";
 import type { SourceRef } from "../../core/reply.ts";
-import type { Fact, KnowledgeBase } from "../knowledge/knowledge.ts";
+import { type Fact, formatDay, type KnowledgeBase, zoneName } from "../knowledge/knowledge.ts";
+
+const seasonFactRef = z.strictObject({ fact: z.string().startsWith("season.") });
 
 /** knowledge/roadmap.yaml: which milestones a season has, for whom, and what to do at each. */
 export const milestoneDefinitionSchema = z.strictObject({
@@ -12,9 +13,13 @@ export const milestoneDefinitionSchema = z.strictObject({
   kind: z.enum(["event", "exam"]),
   exam: examSchema.optional(),
   applies: z.enum(["everyone", "visa"]),
-  date: z.strictObject({ fact: z.string().startsWith("season.") }),
+  date: seasonFactRef,
+  /** Makes the milestone a window, from `date` to this fact's (last) day. */
+  until: seasonFactRef.optional(),
   /** Exams: weeks to allow for the result to come out (a fact id). */
   results_fact: z.string().optional(),
+  /** Facts stating why the milestone applies and how it is judged, each shown with its source. */
+  rules: z.array(z.string()).default([]),
   action: z.string().min(10),
 });
 export type MilestoneDefinition = z.infer<typeof milestoneDefinitionSchema>;
@@ -28,13 +33,23 @@ export interface LocalWhen {
   day: string;
   /** HH:MM in the user's zone, when the official deadline has a clock time. */
   time?: string;
-  /** The official wording: "21:00 America/New_York on 2027-03-03". */
+  /** The instant, when the official deadline has a clock time. */
+  at?: Date;
+  /** The official wording: "21:00 Eastern Time on 3 March 2027". */
   official?: string;
+}
+
+/** A rule the milestone follows, in a few words, and where it is stated. */
+export interface Rule {
+  says: string;
+  source: SourceRef;
 }
 
 export interface Milestone {
   id: string;
   title: string;
+  kind: MilestoneDefinition["kind"];
+  applies: MilestoneDefinition["applies"];
   when: LocalWhen | { from: LocalWhen; to: LocalWhen };
   /** Days from the user's today to the (first) day; negative once past. */
   daysLeft: number;
@@ -42,7 +57,9 @@ export interface Milestone {
   estimated: boolean;
   /** What to do, one line: the definition's action or, for an exam, what the profile shows. */
   line: string;
+  /** Where the date comes from. */
   source: SourceRef;
+  rules: Rule[];
   fact: Fact;
 }
 
@@ -111,34 +128,83 @@ export function defaultSeason(knowledge: KnowledgeBase, now: Date): number {
   const year = Number(dayIn(now, "America/New_York").slice(0, 4));
   for (const season of [year, year + 1, year + 2]) {
     const deadline = seasonFact(knowledge, "season.rol_deadline", season);
-    if (deadline && instantOf(deadline, dayValue(deadline)) > now) return season;
+    if (deadline && instantOf(deadline, firstDayOf(deadline)) > now) return season;
   }
   return year + 1;
 }
 
-const dayValue = (fact: Fact): string =>
+/** How many seasons past the calendar's last one /roadmap projects (every date estimated). */
+export const SEASONS_PROJECTED = 2;
+
+/**
+ * The Matches the calendar can serve at `now`: from the first whose Match Day is still ahead (a
+ * season under way can still be followed to its end) to a few past the last one with dates.
+ */
+export function servableSeasons(knowledge: KnowledgeBase, now: Date): { first: number; last: number } {
+  const seasons = calendarSeasons(knowledge);
+  const year = Number(dayIn(now, "America/New_York").slice(0, 4));
+  let first = year;
+  for (; ; first++) {
+    const matchDay = seasonFact(knowledge, "season.match_day", first);
+    if (!matchDay || instantOf(matchDay, firstDayOf(matchDay)) > now) break;
+  }
+  return { first, last: Math.max(first, (seasons.at(-1) ?? year) + SEASONS_PROJECTED) };
+}
+
+/** Why a Match year cannot be planned now (over, or too far ahead to estimate), or undefined. */
+export function matchProblem(knowledge: KnowledgeBase, match: number, now: Date): string | undefined {
+  const { first, last } = servableSeasons(knowledge, now);
+  const choose = `choose a Match from ${first} to ${last}`;
+  if (match < first) return `The ${match} Match is over, so there is nothing left to plan for it: ${choose}.`;
+  if (match > last) {
+    return `The ${match} Match is too far ahead: no calendar has its dates and an estimate that far out would be a guess. ${choose[0]?.toUpperCase()}${choose.slice(1)}.`;
+  }
+  return undefined;
+}
+
+/** A fact's first (or only) day. */
+const firstDayOf = (fact: Fact): string =>
   typeof fact.value === "string"
     ? fact.value
     : typeof fact.value === "object" && "from" in fact.value
       ? fact.value.from
       : "";
 
+/** A fact's last (or only) day. */
+const lastDayOf = (fact: Fact): string =>
+  typeof fact.value === "object" && "to" in fact.value ? fact.value.to : firstDayOf(fact);
+
 /** The instant a fact's day (and time, in its zone) begins; all-day facts start at midnight in the US East. */
 function instantOf(fact: Fact, day: string): Date {
-  return DateTime.fromISO(`${day}T${fact.time ?? "00:00"}`, {
-    zone: fact.zone ?? "America/New_York",
-  }).toJSDate();
+  return luxon()
+    .DateTime.fromISO(`${day}T${fact.time ?? "00:00"}`, { zone: fact.zone ?? "America/New_York" })
+    .toJSDate();
 }
 
 /** A fact's day as the user sees it: a timed deadline moves into their zone; an all-day date stays. */
 function localWhen(fact: Fact, day: string, zone: string): LocalWhen {
   if (!fact.time || !fact.zone) return { day };
-  const local = DateTime.fromISO(`${day}T${fact.time}`, { zone: fact.zone }).setZone(zone);
+  const official = luxon().DateTime.fromISO(`${day}T${fact.time}`, { zone: fact.zone });
+  const local = official.setZone(zone);
   return {
     day: local.toISODate() ?? day,
     time: local.toFormat("HH:mm"),
-    official: `${fact.time} ${fact.zone} on ${day}`,
+    at: official.toJSDate(),
+    official: `${fact.time} ${zoneName(fact.zone)} on ${formatDay(day)}`,
   };
+}
+
+/** The milestone's first local day, and its last (the same for a single day). */
+export const firstDay = (m: Pick<Milestone, "when">): string =>
+  "from" in m.when ? m.when.from.day : m.when.day;
+export const lastDay = (m: Pick<Milestone, "when">): string => ("to" in m.when ? m.when.to.day : m.when.day);
+
+/** The rules a milestone states, with their sources: those in force today (a rule not yet, is not). */
+function rulesOf(knowledge: KnowledgeBase, def: MilestoneDefinition, today: string): Rule[] {
+  return def.rules.flatMap((id) => {
+    const fact = knowledge.factAt(id, today);
+    return fact ? [{ says: fact.label, source: fact.source }] : [];
+  });
 }
 
 /** The dated checklist of one Match season for this user, in date order. */
@@ -149,25 +215,28 @@ export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roa
   for (const def of knowledge.roadmap) {
     if (def.applies === "visa" && !needsVisa) continue;
     const fact = seasonFact(knowledge, def.date.fact, input.season);
-    if (!fact) continue;
-    const when =
-      typeof fact.value === "object" && "from" in fact.value
-        ? {
-            from: localWhen(fact, fact.value.from, input.zone),
-            to: localWhen(fact, fact.value.to, input.zone),
-          }
-        : localWhen(fact, dayValue(fact), input.zone);
-    const first = "from" in when ? when.from.day : when.day;
-    const last = "to" in when ? when.to.day : when.day;
+    const until = def.until ? seasonFact(knowledge, def.until.fact, input.season) : fact;
+    if (!fact || !until) continue;
+    const window = until !== fact || firstDayOf(fact) !== lastDayOf(fact);
+    const when = window
+      ? {
+          from: localWhen(fact, firstDayOf(fact), input.zone),
+          to: localWhen(until, lastDayOf(until), input.zone),
+        }
+      : localWhen(fact, firstDayOf(fact), input.zone);
     const base = {
       id: def.id,
       title: def.title,
+      kind: def.kind,
+      applies: def.applies,
       when,
-      daysLeft: daysBetween(today, first),
-      estimated: fact.estimated === true,
+      daysLeft: daysBetween(today, firstDay({ when })),
+      estimated: fact.estimated === true || until.estimated === true,
       source: fact.source,
+      rules: rulesOf(knowledge, def, today),
       fact,
     };
+    const last = lastDay({ when });
     const judged =
       def.kind === "exam" && def.exam
         ? judgeExam(def, def.exam, input.profile, last, today, knowledge)
@@ -175,9 +244,11 @@ export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roa
     milestones.push({ ...base, ...judged });
   }
   milestones.sort((a, b) => firstDay(a).localeCompare(firstDay(b)) || a.id.localeCompare(b.id));
-  // The first thing still ahead is what to work on now.
+  // The first thing still ahead is what to work on now (with anything due the same day).
   const next = milestones.find((m) => m.status === "upcoming");
-  if (next) next.status = "next";
+  for (const m of milestones) {
+    if (next && m.status === "upcoming" && firstDay(m) === firstDay(next)) m.status = "next";
+  }
   return {
     season: input.season,
     zone: input.zone,
@@ -188,9 +259,12 @@ export function buildRoadmap(knowledge: KnowledgeBase, input: RoadmapInput): Roa
   };
 }
 
-const firstDay = (m: Milestone) => ("from" in m.when ? m.when.from.day : m.when.day);
-
 const EXAM_NAME: Record<Exam, string> = { step1: "Step 1", step2ck: "Step 2 CK", step3: "Step 3" };
+const SAVE_RESULT: Record<Exam, string> = {
+  step1: "step1:pass",
+  step2ck: "step2ck:<score>",
+  step3: "step3:pass",
+};
 
 /** An exam milestone from the profile: passed, booked in time, booked too late, or not booked. */
 function judgeExam(
@@ -219,18 +293,29 @@ function judgeExam(
     if (resultBy > deadline) {
       return {
         status: "at_risk",
-        line: `Your ${name} on ${booked} leaves too little time: allow about ${allow / 7} weeks for the result, which puts it after this day. ${def.action}`,
+        line: `Your ${name} on ${formatDay(booked)} leaves too little time: allow about ${allow / 7} weeks for the result, which puts it after ${formatDay(deadline)}. ${def.action}`,
       };
     }
-    return { status: "upcoming", line: `${name} booked for ${booked}; the result should be out in time.` };
+    return {
+      status: "upcoming",
+      line: `${name} booked for ${formatDay(booked)}; the result should be out by ${formatDay(resultBy)}, in time. ${def.action}`,
+    };
   }
-  if (deadline < today) return { status: "missed", line: `${name} was not done by this day. ${def.action}` };
+  if (deadline < today) {
+    // Judged from the profile: say how to put it right when the profile simply does not say.
+    const unsaid =
+      result === undefined ? ` If you have passed it, save it: /profile set ${SAVE_RESULT[exam]}.` : "";
+    return {
+      status: "missed",
+      line: `${name} was not done by ${formatDay(deadline)}.${unsaid} ${def.action}`,
+    };
+  }
   const latest = addDays(deadline, -allow);
   const late = latest < today;
   return {
     status: late ? "at_risk" : "upcoming",
     line: late
-      ? `Even sitting ${name} today, the result may come after this day. ${def.action}`
-      : `Sit ${name} by ${latest} at the latest (results can take about ${allow / 7} weeks). ${def.action}`,
+      ? `Even sitting ${name} today, the result may come after ${formatDay(deadline)}. ${def.action}`
+      : `Sit ${name} by ${formatDay(latest)} at the latest (results can take about ${allow / 7} weeks). ${def.action}`,
   };
 }

@@ -37,8 +37,15 @@ const toVersion2: Step = (data) => {
   delete data.meta;
 };
 
+/**
+ * 2 -> 3: profiles may name a Match (`match`) and subscriptions follow one (`match`,
+ * `milestones_shown`); all are optional or default, so a version 2 file needs no change. The
+ * version still moves, so that an older Stepwise refuses the file instead of dropping the fields.
+ */
+const toVersion3: Step = () => undefined;
+
 /** The step from each version to the next. */
-const STEPS: Readonly<Record<number, Step>> = { 1: toVersion2 };
+const STEPS: Readonly<Record<number, Step>> = { 1: toVersion2, 2: toVersion3 };
 
 /** Migrates `data` in place; returns the version it had, or undefined when it was current already. */
 export function migrate(data: Json): number | undefined {

@@ -47,7 +47,8 @@ export const scoreId = (id: string): number | undefined =>
 
 const SUBSCRIPTION_COLUMNS = `address text, chat_kind text, owner text, time text, timezone text,
   exam_date date, exam text, started_day date, next_day date, next_at timestamptz,
-  last_sent_day date, delivered_day date, shown_tips text[], ended_on date`;
+  last_sent_day date, delivered_day date, shown_tips text[], ended_on date, match integer,
+  milestones_shown jsonb`;
 const SUBSCRIPTION_NAMES = SUBSCRIPTION_COLUMNS.split(",").map((column) => column.trim().split(" ")[0]);
 
 /** Writes whole subscriptions (inserted or replaced) in one statement. */

@@ -51,9 +51,9 @@ export async function checkSchema(db: Database): Promise<void> {
   }
 }
 
-/** Applies the migrations not yet applied, in one transaction; returns their names. */
+/** Applies the migrations not yet applied (or the first `count` of them), in one transaction; returns their names. */
 export async function migrateUp(
-  options: { url: string; schema?: string },
+  options: { url: string; schema?: string; count?: number },
   log: (message: string) => void = () => undefined,
 ): Promise<string[]> {
   // Loaded here only: the bot itself never migrates, so it never loads the migration tool.
@@ -62,6 +62,7 @@ export async function migrateUp(
     databaseUrl: withUser(options.url),
     dir: migrationsDir(),
     direction: "up",
+    ...(options.count === undefined ? {} : { count: options.count }),
     migrationsTable: MIGRATIONS_TABLE,
     ...(options.schema ? { schema: options.schema, createSchema: true } : {}),
     checkOrder: true,

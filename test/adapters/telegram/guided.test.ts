@@ -73,7 +73,7 @@ describe("Telegram adapter: guided input", () => {
     const first = await bot.say(user, chat, "/checkin");
     const ran = bot.logs.filter((e) => e.obj.command === "checkin").length;
     bot.fake.userPresses(user, first, "Cancel");
-    await bot.fake.waitFor(() => bot.fake.messagesIn(chat.id)[0]?.message.text.includes("Cancelled"));
+    await bot.fake.waitFor(() => bot.fake.messagesIn(chat.id)[0]?.text.includes("Cancelled"));
     expect(bot.fake.messagesIn(chat.id)[0]?.replyMarkup).toBeUndefined();
     // A number now answers nothing: in a private chat it is a question for /ask.
     await bot.say(user, chat, "6");

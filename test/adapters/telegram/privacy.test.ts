@@ -31,7 +31,7 @@ describe("Telegram adapter: personal data in groups", () => {
     const payload = new URL(link ?? "").searchParams.get("start");
     const full = await bot.say(user, privateChatOf(user), `/start ${payload}`);
     expect(full.message.text).toContain("Step 2 CK score: 251");
-    expect(bot.fake.messagesIn(group.id).every((m) => !m.message.text.includes("251"))).toBe(true);
+    expect(bot.fake.messagesIn(group.id).every((m) => !m.text.includes("251"))).toBe(true);
   });
 
   it("GIVEN a private reply (a mistake) in a group from someone with a private chat THEN it goes there and the group gets a pointer", async () => {

@@ -79,7 +79,7 @@ describe("Telegram adapter: throttling to Telegram's rate limits", () => {
     await bot.fake.waitFor(() => bot?.fake.messagesIn(group.id).length === 3);
     // Well past the window: a queued reply would have arrived by now.
     await new Promise((resolve) => setTimeout(resolve, 2 * WINDOW_MS));
-    const texts = bot.fake.messagesIn(group.id).map((m) => m.message.text.split("\n")[0]);
+    const texts = bot.fake.messagesIn(group.id).map((m) => m.text.split("\n")[0]);
     expect(texts).toHaveLength(3);
     expect(texts.slice(0, 2)).toEqual(["About Stepwise", "About Stepwise"]);
     expect(texts[2]).toMatch(/^This group has had as many messages from me as Telegram allows/);

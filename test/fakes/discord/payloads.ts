@@ -13,6 +13,7 @@ import {
   InteractionType,
   PermissionFlagsBits,
 } from "discord.js";
+import type { UploadedFile } from "../multipart.ts";
 
 let counter = 0n;
 /** A fresh snowflake-shaped id (18 digits), unique within the test run. */
@@ -277,13 +278,32 @@ export const autocompleteInteraction = (
   where: InteractionOptions = {},
 ) => interaction(world, InteractionType.ApplicationCommandAutocomplete, name, options, where);
 
-/** The message object Discord returns for a message the bot posted. */
+/** The message object Discord returns for a message the bot posted, with the files it uploaded. */
 export function message(
   world: World,
   channelId: string,
-  body: { content?: string; embeds?: APIMessage["embeds"]; flags?: number },
+  body: {
+    content?: string;
+    embeds?: APIMessage["embeds"];
+    flags?: number;
+    attachments?: Array<{ id: number | string; description?: string }>;
+  },
   webhookId?: string,
+  files: readonly UploadedFile[] = [],
 ): APIMessage {
+  const attachments = files.map((file) => {
+    const named = body.attachments?.find(({ id }) => file.field === `files[${id}]`);
+    const id = snowflake();
+    return {
+      id,
+      filename: file.filename,
+      size: file.data.length,
+      url: `https://cdn.discordapp.com/attachments/${channelId}/${id}/${file.filename}`,
+      proxy_url: `https://media.discordapp.net/attachments/${channelId}/${id}/${file.filename}`,
+      content_type: file.mime,
+      ...(named?.description ? { description: named.description } : {}),
+    };
+  });
   return {
     id: snowflake(),
     channel_id: channelId,
@@ -295,7 +315,7 @@ export function message(
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: [],
+    attachments,
     embeds: body.embeds ?? [],
     pinned: false,
     type: 0,

@@ -3,6 +3,7 @@
  * gateway URL, and the application's commands (listed, created, edited, deleted and overwritten
  * as Discord does, stored with the defaults Discord fills in).
  */
+import { isMultipart, parseMultipart, type UploadedFile } from "../multipart.ts";
 import { message, snowflake, type World } from "./payloads.ts";
 
 export interface RecordedRequest {
@@ -19,6 +20,52 @@ export interface RecordedRequest {
   at: number;
   // biome-ignore lint/suspicious/noExplicitAny: request bodies are arbitrary JSON the tests inspect
   body: any;
+  /** Files uploaded with it (multipart/form-data), in order, under their form fields (`files[0]`...). */
+  files: UploadedFile[];
+}
+
+/**
+ * A request's body: JSON, or multipart/form-data when files are uploaded, where `payload_json`
+ * holds the JSON body and each file is a part named `files[n]`
+ * (discord.com/developers/docs/reference#uploading-files).
+ */
+export async function bodyOf(
+  contentType: string | undefined,
+  raw: Buffer,
+): Promise<Pick<RecordedRequest, "body" | "files">> {
+  if (isMultipart(contentType)) {
+    const { fields, files } = await parseMultipart(contentType ?? "", raw);
+    return { body: fields.payload_json ? JSON.parse(fields.payload_json) : {}, files };
+  }
+  const text = raw.toString("utf8");
+  return { body: text && contentType?.includes("json") ? JSON.parse(text) : text, files: [] };
+}
+
+/** Discord's limits on uploads: 10 files a message, 10 MiB each without boosts or Nitro. */
+const MAX_FILES = 10;
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Refuses uploads as Discord does: too many, too large, or `attachments` naming no uploaded part. */
+function uploadProblem(request: RecordedRequest): Answer | undefined {
+  const { files } = request;
+  if (files.length > MAX_FILES) {
+    return [
+      400,
+      { message: "Invalid Form Body", code: 50035, errors: { files: "Must be 10 or fewer in length." } },
+    ];
+  }
+  if (files.some((file) => file.data.length > MAX_FILE_BYTES)) {
+    return [413, { message: "Request entity too large", code: 40005 }];
+  }
+  const data = request.body?.data ?? request.body;
+  const named = (data?.attachments ?? []) as Array<{ id: number | string }>;
+  if (named.some(({ id }) => !files.some((file) => file.field === `files[${id}]`))) {
+    return [
+      400,
+      { message: "Invalid Form Body", code: 50035, errors: { attachments: "Unknown attachment." } },
+    ];
+  }
+  return undefined;
 }
 
 export interface ApiError {
@@ -75,6 +122,8 @@ export class FakeRest {
   route(request: RecordedRequest): Answer {
     const { method, path } = request;
     const { world } = this;
+    const refused = uploadProblem(request);
+    if (refused) return refused;
     const parts = path.split("/").slice(1);
     // Interaction callbacks and webhooks are authorized by their token in the path.
     if (parts[0] === "interactions" && parts[3] === "callback" && method === "POST") {
@@ -85,9 +134,9 @@ export class FakeRest {
     if (parts[0] === "webhooks" && parts[1] === world.applicationId) {
       const channelId = world.channelId;
       if (method === "POST" && parts.length === 3)
-        return [200, message(world, channelId, request.body, world.applicationId)];
+        return [200, message(world, channelId, request.body, world.applicationId, request.files)];
       if (parts[3] === "messages" && method === "PATCH")
-        return [200, message(world, channelId, request.body, world.applicationId)];
+        return [200, message(world, channelId, request.body, world.applicationId, request.files)];
       if (parts[3] === "messages" && method === "DELETE") return [204, undefined];
     }
     if (request.authorization !== `Bot ${this.token}`)
@@ -122,7 +171,7 @@ export class FakeRest {
         failing.times -= 1;
         return [failing.error.status, { message: failing.error.message, code: failing.error.code }];
       }
-      return [200, message(world, channelId, request.body)];
+      return [200, message(world, channelId, request.body, undefined, request.files)];
     }
     return notFound;
   }

@@ -29,7 +29,7 @@ import {
   snowflake,
   type World,
 } from "./payloads.ts";
-import { type ApiError, FakeRest, type RecordedRequest } from "./rest.ts";
+import { type ApiError, bodyOf, FakeRest, type RecordedRequest } from "./rest.ts";
 
 export type { ApiError, RecordedRequest };
 
@@ -330,7 +330,7 @@ export class FakeDiscord {
     const url = new URL(req.url ?? "/", `http://${this.origin}`);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
     const rawPath = url.pathname.startsWith(API_PREFIX)
       ? url.pathname.slice(API_PREFIX.length)
       : url.pathname;
@@ -340,7 +340,7 @@ export class FakeDiscord {
       path: decodeURIComponent(rawPath),
       query: url.searchParams,
       authorization: req.headers.authorization,
-      body: text && req.headers["content-type"]?.includes("json") ? JSON.parse(text) : text,
+      ...(await bodyOf(req.headers["content-type"], raw)),
       at: Date.now(),
     };
     this.requests.push(request);

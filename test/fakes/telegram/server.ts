@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { BotCommand, Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
 import { type ApiFailure, ApiRefusal, type BotMessage, FakeChats, privateChatOf } from "./chats.ts";
 import { EntityParseError } from "./html.ts";
-import { answer, readBody, UpdateQueue } from "./wire.ts";
+import { answer, payloadOf, readBody, UpdateQueue } from "./wire.ts";
 
 export { fakeGroup, fakeUser, privateChatOf } from "./chats.ts";
 export type { ApiFailure, BotMessage };
@@ -14,10 +14,12 @@ export type { ApiFailure, BotMessage };
  * It speaks the HTTP protocol of https://core.telegram.org/bots/api: `POST /bot<token>/<method>`
  * with a JSON body, answered with `{ok: true, result}` or `{ok: false, error_code, description,
  * parameters?}`. Methods: getMe, getUpdates (long polling with offset, limit and timeout),
- * setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText, answerCallbackQuery,
- * setMyCommands, getChatMember. With a webhook set, updates are POSTed to it one at a time, in
+ * setWebhook, deleteWebhook, getWebhookInfo, sendMessage, sendPhoto, sendDocument, editMessageText,
+ * answerCallbackQuery, setMyCommands, getChatMember. Bodies are JSON, or multipart/form-data when a
+ * file is uploaded (see wire.ts). With a webhook set, updates are POSTed to it one at a time, in
  * order, with the X-Telegram-Bot-Api-Secret-Token header, and getUpdates is refused with 409.
- * HTML messages are parsed as Telegram does, so a rendering mistake fails like it would live.
+ * HTML messages and captions are parsed as Telegram does, so a rendering mistake fails like it
+ * would live.
  * Tests play the users: `userSays`, `userPresses`, `pushUpdate`; and inspect what the bot did.
  */
 
@@ -120,6 +122,8 @@ export class FakeTelegram {
       }),
       setMyCommands: (p) => state.setMyCommands(p),
       sendMessage: (p) => state.sendMessage(p),
+      sendPhoto: (p) => state.sendFile("photo", p),
+      sendDocument: (p) => state.sendFile("document", p),
       editMessageText: (p) => state.editMessageText(p),
       answerCallbackQuery: (p) => state.answerCallbackQuery(p),
       getChatMember: (p) => state.getChatMember(p),
@@ -349,9 +353,9 @@ export class FakeTelegram {
     if (token !== this.token) return answer(res, { error_code: 401, description: "Unauthorized" });
     let payload: Record<string, unknown>;
     try {
-      payload = body === "" ? {} : (JSON.parse(body) as Record<string, unknown>);
+      payload = await payloadOf(req.headers["content-type"], body);
     } catch {
-      return answer(res, { error_code: 400, description: "Bad Request: invalid JSON" });
+      return answer(res, { error_code: 400, description: "Bad Request: invalid request body" });
     }
     this.calls.push({ method, payload, at: Date.now() });
     this.changed();

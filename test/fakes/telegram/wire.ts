@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Update } from "grammy/types";
+import { isMultipart, parseMultipart } from "../multipart.ts";
 import type { ApiFailure } from "./chats.ts";
 
 /** The fake Bot API's wire: its JSON answers, request bodies, and the update queue behind getUpdates. */
@@ -10,14 +11,11 @@ export function answer(res: ServerResponse, body: { result: unknown } | ApiFailu
   res.writeHead(failed ? body.error_code : 200, { "content-type": "application/json" }).end(json);
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => {
-      data += chunk;
-    });
-    req.on("end", () => resolve(data));
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -85,4 +83,37 @@ export class UpdateQueue {
       if (this.pendingPoll === finish) this.pendingPoll = undefined;
     });
   }
+}
+
+/** Parameters Telegram takes as JSON-serialised text inside a multipart body. */
+const JSON_FIELDS = new Set(["reply_markup", "reply_parameters", "link_preview_options", "caption_entities"]);
+
+/**
+ * A method call's parameters from its body: JSON, or multipart/form-data when files are uploaded
+ * (core.telegram.org/bots/api#making-requests). There every value is text; a file parameter holds
+ * `attach://<part>` naming the file part, or is itself the file part, and becomes the UploadedFile.
+ */
+export async function payloadOf(
+  contentType: string | undefined,
+  body: Buffer,
+): Promise<Record<string, unknown>> {
+  if (!isMultipart(contentType)) {
+    const text = body.toString("utf8");
+    return text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+  }
+  const { fields, files } = await parseMultipart(contentType ?? "", body);
+  const payload: Record<string, unknown> = {};
+  const attached = new Set<string>();
+  for (const [name, value] of Object.entries(fields)) {
+    const part = /^attach:\/\/(.+)$/.exec(value)?.[1];
+    if (part !== undefined) attached.add(part);
+    payload[name] =
+      part !== undefined
+        ? files.find((file) => file.field === part)
+        : JSON_FIELDS.has(name)
+          ? JSON.parse(value)
+          : value;
+  }
+  for (const file of files) if (!attached.has(file.field)) payload[file.field] = file;
+  return payload;
 }
