@@ -42,7 +42,7 @@ describe("PostgreSQL schema at start-up", () => {
       );
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toMatch(
-        /is behind this Stepwise \(0 of 2 migrations applied\): run `npm run migrate`/,
+        /is behind this Stepwise \(0 of 3 migrations applied\): run `npm run migrate`/,
       );
       expect((error as Error).message).not.toContain("\n");
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
@@ -142,7 +142,7 @@ describe("the program on PostgreSQL", () => {
     const migrated = await program("src/store/postgres/migrateCli.ts", url);
     expect(migrated.stdout).toMatch(/: applied 001_initial, 002_rate_limits, 003_roadmap\.\n$/);
     expect((await program("src/store/postgres/migrateCli.ts", url)).stdout).toMatch(
-      /is up to date \(2 migrations\)/,
+      /is up to date \(3 migrations\)/,
     );
 
     const added = await program(
