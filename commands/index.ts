@@ -3,12 +3,15 @@ import { about } from "./about.ts";
 import { ask } from "./ask.ts";
 import { forget } from "./forget.ts";
 import { help } from "./help.ts";
+import { log } from "./log.ts";
 import { mydata } from "./mydata.ts";
 import { nudge } from "./nudge.ts";
 import { plan } from "./plan.ts";
 import { profile } from "./profile.ts";
+import { progress } from "./progress.ts";
 import { readiness } from "./readiness.ts";
 import { score } from "./score.ts";
+import { streak } from "./streak.ts";
 import { target } from "./target.ts";
 import { topics } from "./topics.ts";
 
@@ -20,6 +23,9 @@ export const commands: readonly CommandSpec[] = [
   score,
   readiness,
   plan,
+  log,
+  streak,
+  progress,
   profile,
   mydata,
   forget,

@@ -13,7 +13,7 @@ import {
   stepStatusSchema,
 } from "../src/core/records.ts";
 import { type Field, fields, paragraph, reply } from "../src/core/reply.ts";
-import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
+import { EXAM_NAMES, qbankOption } from "../src/engine/scores/exams.ts";
 
 const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
 
@@ -32,6 +32,12 @@ function profileFields(profile: Profile): Field[] {
   }
   if (profile.situation) out.push({ name: "Situation", value: profile.situation });
   if (profile.timezone) out.push({ name: "Time zone", value: profile.timezone });
+  if (profile.qbank) {
+    out.push({
+      name: "Question bank left",
+      value: `${profile.qbank.left} (given ${profile.qbank.as_of.slice(0, 10)}; /streak subtracts what you log since)`,
+    });
+  }
   return out;
 }
 
@@ -73,11 +79,12 @@ const setOptions = z.object({
     .optional()
     .meta({ placeholder: "Area/City" })
     .describe("Your time zone, e.g. Asia/Kolkata"),
+  qbank: qbankOption,
 });
 
 const set = defineCommand({
   name: "set",
-  description: "Save your exam results, exam dates, visa need, situation or time zone",
+  description: "Save your exam results, exam dates, visa need, situation, time zone or question bank left",
   options: setOptions,
   preconditions: [privateOnly],
   async run(input, { caller, services }) {
@@ -109,6 +116,9 @@ const set = defineCommand({
         needs_visa: input.visa,
         situation: input.situation,
         timezone: input.timezone,
+        ...(input.qbank === undefined
+          ? {}
+          : { qbank: { left: input.qbank, as_of: clock.now().toISOString() } }),
         exam_dates: dates,
       },
       clock.now(),

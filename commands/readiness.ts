@@ -7,6 +7,15 @@ import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { factValueText } from "../src/engine/knowledge/knowledge.ts";
+import {
+  dailyTotals,
+  loggedSoFar,
+  type QbankLeft,
+  qbankLeft,
+  sessionsFor,
+  type Window,
+  windowOf,
+} from "../src/engine/progress/log.ts";
 import { adviceLines } from "../src/engine/scores/advice.ts";
 import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
 import { scoreText } from "../src/engine/scores/practice.ts";
@@ -40,10 +49,15 @@ export const readiness = defineCommand({
       },
       knowledge,
     );
+    const all = await store.studyLog.list(caller.userId);
+    const zone = profile.timezone ?? "utc";
+    const bank = qbankLeft(profile.qbank, all, zone);
+    const done = loggedSoFar(all);
+    const recent = windowOf(dailyTotals(sessionsFor(all, input.exam)), todayIn(clock, zone), 28);
     const blocks = [
       paragraph(`Verdict: ${VERDICT_TEXT[result.verdict]}.`),
       bullets(result.reasons),
-      fields(readinessFields(result)),
+      fields([...readinessFields(result), ...logFields(done.questions, bank, recent)]),
       ...(result.advice.length ? [paragraph("What to do:"), bullets(adviceLines(result.advice))] : []),
       paragraph(result.method),
     ];
@@ -77,12 +91,46 @@ export const readiness = defineCommand({
         reasons: result.reasons,
         method: result.method,
         advice: result.advice,
+        log: {
+          questions: done.questions,
+          qbank_left: bank?.left ?? null,
+          qbank_done_percent: bank ? completion(done.questions, bank.left) : null,
+          last28: { questions: recent.questions, percent_correct: recent.percentCorrect ?? null },
+        },
         ...(result.postpone ? { postpone: result.postpone } : {}),
         ...(result.decideBy ? { decide_by: result.decideBy } : {}),
       },
     });
   },
 });
+
+/** Share of the bank done, by the log: logged questions over logged plus left. */
+const completion = (done: number, left: number): number =>
+  done + left === 0 ? 0 : Math.round((done / (done + left)) * 100);
+
+/** The study log beside the scores: how much of the question bank is done, and recent percent right. */
+function logFields(done: number, bank: QbankLeft | undefined, recent: Window): Field[] {
+  const out: Field[] = [];
+  if (bank) {
+    out.push({
+      name: "Question bank",
+      value: `${completion(done, bank.left)}% done by your log: ${done.toLocaleString("en-US")} questions logged, ${bank.left.toLocaleString("en-US")} left`,
+    });
+  } else {
+    out.push({
+      name: "Question bank",
+      value: `${done.toLocaleString("en-US")} questions logged; save how many are left with /profile set qbank:<questions> to see how much is done`,
+    });
+  }
+  out.push({
+    name: "Last 28 days of questions",
+    value:
+      recent.questions === 0
+        ? "none logged (/log questions:<n> correct:<n>)"
+        : `${recent.questions.toLocaleString("en-US")} questions${recent.percentCorrect === undefined ? "" : `, ${recent.percentCorrect}% right`}`,
+  });
+  return out;
+}
 
 function readinessFields(result: Readiness): Field[] {
   const out: Field[] = [{ name: "Days to the exam", value: String(result.daysLeft) }];

@@ -7,6 +7,7 @@ import type { Services } from "./core/command.ts";
 import { createCore } from "./core/handle.ts";
 import { type Adapter, type Logger, noRateLimit, systemClock } from "./core/ports.ts";
 import { KnowledgeBase } from "./engine/knowledge/knowledge.ts";
+import { groupWeekFor } from "./engine/progress/week.ts";
 import { loadKnowledgeQuickly } from "./knowledge/snapshot.ts";
 import { createRateLimit } from "./limits/rateLimit.ts";
 import { NudgeScheduler } from "./scheduler/scheduler.ts";
@@ -47,6 +48,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     clock: systemClock,
     logger,
     send: senderFor(started),
+    weekOf: (address, slot, day) => groupWeekFor(store, address, slot, day),
   });
   const services: Services = {
     knowledge,

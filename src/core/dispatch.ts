@@ -74,8 +74,18 @@ export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[
   }
   if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: readOptions(spec, spec.name, parsed.rest) };
 
-  // `/profile` runs the default subcommand; `/score exam:step1` names none and is refused.
+  // `/profile` runs the default subcommand; `/score exam:step1` names none and is refused, unless
+  // the group lets its options pick the subcommand (`/log questions:40`).
   const first = /^\S+/.exec(parsed.rest)?.[0] ?? "";
+  const option = /^([a-z_]+):/i.exec(first)?.[1]?.toLowerCase();
+  const picked =
+    spec.optionsPickSubcommand && option !== undefined
+      ? spec.subcommands.find((leaf) => option in leaf.options.shape)
+      : undefined;
+  if (picked) {
+    const path = `${spec.name} ${picked.name}`;
+    return { leaf: picked, path, raw: readOptions(picked, path, parsed.rest) };
+  }
   const leaf = subcommandOf(spec, first === "" ? (spec.defaultSubcommand ?? "") : first);
   const path = `${spec.name} ${leaf.name}`;
   return { leaf, path, raw: readOptions(leaf, path, parsed.rest.slice(first.length).trim()) };

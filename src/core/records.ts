@@ -23,6 +23,8 @@ export const profileSchema = z.object({
   exam_dates: z.partialRecord(examSchema, z.iso.date()).default({}),
   timezone: z.string().optional(),
   situation: situationSchema.optional(),
+  /** Questions of the main question bank still to do, as of `as_of` (/profile set qbank:, /plan qbank:). */
+  qbank: z.object({ left: z.number().int().min(0), as_of: z.iso.datetime() }).optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -39,16 +41,49 @@ export const practiceScoreSchema = z.object({
 });
 export type PracticeScore = z.infer<typeof practiceScoreSchema>;
 
+/**
+ * A study session from /log: questions done on one local day of the user's (their profile's time
+ * zone when logged), and how many were right when they said. Several on one day add up.
+ */
+export const studySessionSchema = z.object({
+  id: z.string(),
+  date: z.iso.date(),
+  questions: z.number().int().min(1),
+  correct: z.number().int().min(0).optional(),
+  exam: examSchema.optional(),
+  note: z.string().optional(),
+  added_at: z.iso.datetime(),
+});
+export type StudySession = z.infer<typeof studySessionSchema>;
+
+/**
+ * A person's consent, in one group chat, to have their logged question counts and streak in its
+ * weekly summary; `name` (the display name they had when they agreed) only when they agreed to be named.
+ */
+export const logShareSchema = z.object({
+  since: z.iso.datetime(),
+  name: z.string().optional(),
+});
+export type LogShare = z.infer<typeof logShareSchema>;
+
 export const userRecordSchema = z.object({
   // A function, so each new record gets its own object: a literal default is one object shared by all.
   profile: profileSchema.default(() => ({ exam_dates: {} })),
   scores: z.array(practiceScoreSchema).default([]),
   /** Score ids count up per user and are never reused, so "/score remove id:3" always means one test. */
   next_score_id: z.number().int().min(1).default(1),
+  /** The study log (/log), in the order sessions were logged; ids count up like score ids. */
+  sessions: z.array(studySessionSchema).default([]),
+  next_session_id: z.number().int().min(1).default(1),
+  /** Group chats (by address) whose weekly summary the person chose to be counted in (/log share). */
+  shares: z.record(z.string(), logShareSchema).default({}),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
+
+export const weekdaySchema = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+export type Weekday = z.infer<typeof weekdaySchema>;
 
 /** A chat's daily study nudge, keyed in `Data.subscriptions` by the chat's address (adapter-encoded). */
 export const subscriptionSchema = z.object({
@@ -74,6 +109,8 @@ export const subscriptionSchema = z.object({
   shown_tips: z.array(z.string()).default([]),
   /** Set once the closing message after the exam date went out: nothing more is sent. */
   ended_on: z.iso.date().optional(),
+  /** A group's weekday for the week's summary of its members' shared study logs (/log share). */
+  summary_day: weekdaySchema.optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -88,8 +125,11 @@ export const chatRecordSchema = z.object({
 });
 export type ChatRecord = z.infer<typeof chatRecordSchema>;
 
-/** Version 2: open platforms (no platform names stored), one record of unreachable chats. */
-export const DATA_VERSION = 2;
+/**
+ * Version 2: open platforms (no platform names stored), one record of unreachable chats.
+ * Version 3: the study log and its sharing choices in user records (an older Stepwise would drop them).
+ */
+export const DATA_VERSION = 3;
 
 /** The whole store. Older files are migrated on load (src/store/migrate.ts). */
 export const dataSchema = z.object({

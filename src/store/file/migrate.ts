@@ -37,8 +37,11 @@ const toVersion2: Step = (data) => {
   delete data.meta;
 };
 
+/** 2 -> 3: user records gain the study log and sharing choices, which start empty (the schema's defaults). */
+const toVersion3: Step = () => undefined;
+
 /** The step from each version to the next. */
-const STEPS: Readonly<Record<number, Step>> = { 1: toVersion2 };
+const STEPS: Readonly<Record<number, Step>> = { 1: toVersion2, 2: toVersion3 };
 
 /** Migrates `data` in place; returns the version it had, or undefined when it was current already. */
 export function migrate(data: Json): number | undefined {
