@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { defineCommand, defineCommandGroup } from "../src/core/command.ts";
+import { type Caller, defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { dayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { examSchema, type StudySession } from "../src/core/records.ts";
 import { bullets, paragraph, reply } from "../src/core/reply.ts";
+import type { Repositories } from "../src/core/repositories.ts";
 import { dailyTotals, logZone, streaksOf } from "../src/engine/progress/log.ts";
 import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
 
@@ -176,23 +177,56 @@ const remove = defineCommand({
   },
 });
 
+/** Where the person is counted: in a group, whether here; in a private chat, in how many groups. */
+async function sharingStatus(caller: Caller, store: Repositories) {
+  if (caller.chatKind === "group") {
+    const here = (await store.sharing.members(caller.address)).find((m) => m.userId === caller.userId);
+    return reply({
+      blocks: [
+        paragraph(
+          here
+            ? `You are counted in this group's weekly summary ${here.share.name ? `as ${here.share.name}` : "without your name"}. /log share:no stops it.`
+            : "You are not counted in this group's weekly summary. /log share:yes adds your question counts and streak (never scores); add name:yes to be shown by name.",
+        ),
+      ],
+      data: { sharing: Boolean(here), named: Boolean(here?.share.name) },
+    });
+  }
+  const shares = Object.values((await store.personalData.export(caller.userId)).record?.shares ?? {});
+  const named = shares.filter((s) => s.name !== undefined).length;
+  return reply({
+    blocks: [
+      paragraph(
+        shares.length === 0
+          ? "You share your study log with no group. In a group, /log share:yes counts your questions and streak in its weekly summary (never scores)."
+          : `You are counted in the weekly summary of ${shares.length} group(s)${named > 0 ? `, by name in ${named}` : ""}. Send /log share:no in a group to stop there; /forget removes every choice.`,
+      ),
+    ],
+    data: { groups: shares.length, named },
+  });
+}
+
 const share = defineCommand({
   name: "share",
   description: "In a group: be counted in its weekly summary (question counts and streaks, never scores)",
   options: z.object({
-    share: z.boolean().describe("yes to be counted in this group's weekly summary, no to stop"),
+    share: z
+      .boolean()
+      .optional()
+      .describe("yes to be counted in this group's weekly summary, no to stop (default: show your choice)"),
     name: z
       .boolean()
       .optional()
       .describe("yes to be shown by name there (default: counted without your name)"),
   }),
   async run(input, { caller, services }) {
+    const { store, clock } = services;
+    if (input.share === undefined) return sharingStatus(caller, store);
     if (caller.chatKind !== "group") {
       throw new UserError(
         "Sharing is per group: send /log share:yes in the group whose weekly summary should count you. Your log itself stays private.",
       );
     }
-    const { store, clock } = services;
     const now = clock.now();
     if (!input.share) {
       const had = await store.sharing.unshare(caller.userId, caller.address, now);
