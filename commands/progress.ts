@@ -16,7 +16,7 @@ import { assessReadiness } from "../src/engine/scores/readiness.ts";
 export const progress = defineCommand({
   name: "progress",
   description:
-    "A picture of your practice scores against passing, your target and the exam day, with your daily questions",
+    "A picture: your practice scores against passing, target and exam day, and your daily questions",
   options: z.object({
     ...examOptions,
     target: stepScoreSchema

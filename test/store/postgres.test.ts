@@ -42,10 +42,13 @@ describe("PostgreSQL schema at start-up", () => {
       );
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toMatch(
-        /is behind this Stepwise \(0 of 1 migrations applied\): run `npm run migrate`/,
+        /is behind this Stepwise \(0 of 2 migrations applied\): run `npm run migrate`/,
       );
       expect((error as Error).message).not.toContain("\n");
-      expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual(["001_initial"]);
+      expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
+        "001_initial",
+        "002_study_log",
+      ]);
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([]);
       await (await openPostgresBackend({ url: schema.url, schema: schema.schema })).close();
     } finally {
@@ -101,9 +104,9 @@ describe("the program on PostgreSQL", () => {
     expect(behind.stderr.trim()).toMatch(/^The database .* is behind this Stepwise .* run `npm run migrate`/);
 
     const migrated = await program("src/store/postgres/migrateCli.ts", url);
-    expect(migrated.stdout).toMatch(/: applied 001_initial\.\n$/);
+    expect(migrated.stdout).toMatch(/: applied 001_initial, 002_study_log\.\n$/);
     expect((await program("src/store/postgres/migrateCli.ts", url)).stdout).toMatch(
-      /is up to date \(1 migrations\)/,
+      /is up to date \(2 migrations\)/,
     );
 
     const added = await program(
