@@ -156,12 +156,14 @@ interface TextOptions {
   fill?: string;
   anchor?: "start" | "middle" | "end";
   weight?: 400 | 600;
+  /** A white halo under the label, for labels drawn over bars, bands or lines (it costs render time). */
+  halo?: boolean;
 }
 
 function text(x: number, y: number, content: string, options: TextOptions = {}): string {
-  const { size = 13, fill = COLOURS.axisText, anchor = "start", weight = 400 } = options;
-  // A white halo under each label keeps it readable where it crosses bars, bands or lines.
-  return `<text x="${n(x)}" y="${n(y)}" font-size="${size}" font-weight="${weight}" fill="${fill}" text-anchor="${anchor}" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">${xmlText(content)}</text>`;
+  const { size = 13, fill = COLOURS.axisText, anchor = "start", weight = 400, halo = false } = options;
+  const under = halo ? ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"' : "";
+  return `<text x="${n(x)}" y="${n(y)}" font-size="${size}" font-weight="${weight}" fill="${fill}" text-anchor="${anchor}"${under}>${xmlText(content)}</text>`;
 }
 
 const line = (x1: number, y1: number, x2: number, y2: number, stroke: string, width: number, dash?: string) =>
@@ -265,6 +267,7 @@ function scoreMarks(data: ChartData, layout: Layout): string[] {
         fill: COLOURS.projectedEdge,
         anchor: "end",
         weight: 600,
+        halo: true,
       }),
     );
   }
@@ -283,6 +286,7 @@ function scoreMarks(data: ChartData, layout: Layout): string[] {
         fill: COLOURS.score,
         anchor: "middle",
         weight: 600,
+        halo: true,
       }),
     );
   }
@@ -307,7 +311,7 @@ function questionPanel(data: ChartData, layout: Layout): string[] {
       const label = `${phase.value.name} ${phase.value.min}-${phase.value.max}/day`;
       // Past today's bar when the phase is under way, so the label covers no logged day.
       const at = Math.min(Math.max(left, x(addDays(data.today, 1))), right - 60) + 4;
-      labels.push(text(at, q(phase.value.max) - 4, label, { size: 11, fill: COLOURS.phaseText }));
+      labels.push(text(at, q(phase.value.max) - 4, label, { size: 11, fill: COLOURS.phaseText, halo: true }));
     }
   }
   // Each day is the stretch from its start to the next day's on the axis; its bar sits inside it.
