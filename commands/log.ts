@@ -4,6 +4,7 @@ import { dayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { examSchema, type StudySession } from "../src/core/records.ts";
+import { idOption, removeById } from "../src/core/removal.ts";
 import { bullets, paragraph, reply } from "../src/core/reply.ts";
 import type { Repositories } from "../src/core/repositories.ts";
 import { dailyTotals, logZone, streaksOf } from "../src/engine/progress/log.ts";
@@ -149,26 +150,14 @@ const list = defineCommand({
 const remove = defineCommand({
   name: "remove",
   description: "Delete one of your logged study sessions",
-  options: z.object({
-    id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(20)
-      .meta({ placeholder: "id" })
-      .describe("The session's id, as shown by /log list"),
-  }),
+  options: z.object({ id: idOption("session", "/log list") }),
   preconditions: [privateOnly],
   async run({ id }, { caller, services }) {
-    const wanted = id.replace(/^#/, "");
-    const { studyLog } = services.store;
-    const removed = await studyLog.remove(caller.userId, wanted, services.clock.now());
-    if (!removed) {
-      const ids = (await studyLog.list(caller.userId)).map((s) => `#${s.id}`).join(", ");
-      throw new UserError(
-        `There is no study session #${wanted}. ${ids ? `Your sessions: ${ids} (see /log list).` : "You have no logged sessions."}`,
-      );
-    }
+    const removed = await removeById(services.store.studyLog, caller.userId, id, services.clock.now(), {
+      one: "study session",
+      many: "sessions",
+      list: "/log list",
+    });
     return reply({
       title: "Study session removed",
       blocks: [paragraph(`Removed #${removed.id}: ${sessionText(removed)}, on ${removed.date}.`)],

@@ -1,8 +1,5 @@
-import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
-import { requireNotPast, todayIn } from "../src/core/dates.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
-import { stepScoreSchema } from "../src/core/records.ts";
 import { bullets, paragraph, reply } from "../src/core/reply.ts";
 import { sourcesOf } from "../src/engine/knowledge/figures.ts";
 import { chartSvg } from "../src/engine/progress/chart.ts";
@@ -10,41 +7,27 @@ import { sessionsFor } from "../src/engine/progress/log.ts";
 import { logPlan } from "../src/engine/progress/pace.ts";
 import { progressPicture } from "../src/engine/progress/picture.ts";
 import { renderPng } from "../src/engine/progress/png.ts";
-import { EXAM_NAMES, examDateFor, examOptions } from "../src/engine/scores/exams.ts";
-import { assessReadiness } from "../src/engine/scores/readiness.ts";
+import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
+import { readiness, readinessOf } from "./readiness.ts";
 
 export const progress = defineCommand({
   name: "progress",
   description:
     "A picture: your practice scores against passing, target and exam day, and your daily questions",
-  options: z.object({
-    ...examOptions,
-    target: stepScoreSchema
-      .optional()
-      .describe("Your target score (default: the guide's, as /readiness uses)"),
-  }),
+  options: readiness.options,
   preconditions: [privateOnly],
-  async run(input, { caller, services }) {
-    const { store, clock, knowledge } = services;
-    const profile = await store.profiles.get(caller.userId);
-    const today = todayIn(clock, profile.timezone);
-    const examDate = examDateFor(input.exam, input.exam_date, profile);
-    requireNotPast("exam_date", examDate, today);
-    const readiness = assessReadiness(
-      {
-        exam: input.exam,
-        examDate,
-        today,
-        scores: await store.scores.list(caller.userId),
-        target: input.target,
-        priorFailure: profile.step1 === "fail",
-      },
-      knowledge,
-    );
+  async run(input, ctx) {
+    const { caller, services } = ctx;
+    const { store, knowledge } = services;
+    const { today, result: judged } = await readinessOf(input, ctx);
+    const examDate = judged.examDate;
     const sessions = sessionsFor(await store.studyLog.list(caller.userId), input.exam);
     const firstDay = sessions.map((s) => s.date).sort()[0];
     const plan = logPlan(knowledge, input.exam, examDate, firstDay, today);
-    const picture = progressPicture({ exam: input.exam, today, readiness, sessions, plan }, knowledge);
+    const picture = progressPicture(
+      { exam: input.exam, today, readiness: judged, sessions, plan },
+      knowledge,
+    );
     const description = picture.description.join(" ");
     const image = renderPng(chartSvg(picture.chart));
     return reply({
@@ -52,7 +35,7 @@ export const progress = defineCommand({
       blocks: [paragraph("What the picture shows:"), bullets(picture.description)],
       files: [{ name: `progress-${input.exam}.png`, mime: "image/png", data: image, description }],
       footer: {
-        sources: sourcesOf(readiness.facts),
+        sources: sourcesOf(judged.facts),
         note: "Scores are judged as /readiness judges them; the projected band is an estimate, not a prediction.",
       },
       data: {
@@ -62,7 +45,7 @@ export const progress = defineCommand({
         points: picture.chart.points,
         passing: picture.chart.passing,
         target: picture.target ?? null,
-        projected: readiness.projected ?? null,
+        projected: judged.projected ?? null,
         average_now: picture.averageNow,
         phase_now: picture.phaseNow ?? null,
         description: picture.description,

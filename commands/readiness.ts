@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/core/command.ts";
+import { type CommandContext, defineCommand } from "../src/core/command.ts";
 import { requireNotPast, todayIn } from "../src/core/dates.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
-import { stepScoreSchema } from "../src/core/records.ts";
+import { type Profile, stepScoreSchema } from "../src/core/records.ts";
 import { bullets, type Field, fields, paragraph, reply } from "../src/core/reply.ts";
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { cite, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
@@ -24,36 +24,52 @@ import { signed } from "../src/engine/scores/verdicts.ts";
 
 const VERDICT_TEXT = { ready: "ready", borderline: "borderline", not_ready: "not ready yet" } as const;
 
+const options = z.object({
+  ...examOptions,
+  target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
+});
+
+/**
+ * The readiness verdict for the caller's input: their profile fills in the exam date, today is in
+ * their zone. Shared with /progress, which draws the same figures.
+ */
+export async function readinessOf(
+  input: z.infer<typeof options>,
+  { caller, services }: CommandContext,
+): Promise<{ profile: Profile; today: string; result: Readiness }> {
+  const { store, clock, knowledge } = services;
+  const profile = await store.profiles.get(caller.userId);
+  const today = todayIn(clock, profile.timezone);
+  const examDate = examDateFor(input.exam, input.exam_date, profile);
+  requireNotPast("exam_date", examDate, today);
+  const result = assessReadiness(
+    {
+      exam: input.exam,
+      examDate,
+      today,
+      scores: await store.scores.list(caller.userId),
+      target: input.target,
+      priorFailure: profile.step1 === "fail",
+    },
+    knowledge,
+  );
+  return { profile, today, result };
+}
+
 export const readiness = defineCommand({
   name: "readiness",
   description: "How ready you are for an exam, from your logged practice scores and the guide's rules",
-  options: z.object({
-    ...examOptions,
-    target: stepScoreSchema.optional().describe("Your target score (default: the guide's Step 2 CK target)"),
-  }),
+  options,
   preconditions: [privateOnly],
-  async run(input, { caller, services }) {
-    const { store, clock, knowledge } = services;
-    const profile = await store.profiles.get(caller.userId);
-    const today = todayIn(clock, profile.timezone);
-    const examDate = examDateFor(input.exam, input.exam_date, profile);
-    requireNotPast("exam_date", examDate, today);
-    const result = assessReadiness(
-      {
-        exam: input.exam,
-        examDate,
-        today,
-        scores: await store.scores.list(caller.userId),
-        target: input.target,
-        priorFailure: profile.step1 === "fail",
-      },
-      knowledge,
-    );
+  async run(input, ctx) {
+    const { caller, services } = ctx;
+    const { store } = services;
+    const { profile, today, result } = await readinessOf(input, ctx);
     const all = await store.studyLog.list(caller.userId);
     const zone = profile.timezone ?? "utc";
     const bank = qbankLeft(profile.qbank, all, zone);
     const done = loggedSoFar(all);
-    const recent = windowOf(dailyTotals(sessionsFor(all, input.exam)), todayIn(clock, zone), 28);
+    const recent = windowOf(dailyTotals(sessionsFor(all, input.exam)), today, 28);
     const blocks = [
       paragraph(`Verdict: ${VERDICT_TEXT[result.verdict]}.`),
       bullets(result.reasons),
@@ -69,7 +85,7 @@ export const readiness = defineCommand({
       );
     }
     return reply({
-      title: `Readiness for ${EXAM_NAMES[input.exam]} on ${examDate}`,
+      title: `Readiness for ${EXAM_NAMES[input.exam]} on ${result.examDate}`,
       blocks,
       footer: {
         sources: sourcesOf(result.facts),

@@ -3,6 +3,7 @@ import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import type { Repositories } from "../../src/core/repositories.ts";
 import { fakeUser, privateChatOf } from "../fakes/telegram/server.ts";
+import { RISING_SCORES } from "../fixtures/progress.ts";
 import { startBot } from "./discord/harness.ts";
 import { startTelegram } from "./telegram/harness.ts";
 
@@ -17,12 +18,7 @@ async function seed(store: Repositories, userId: string): Promise<void> {
     { timezone: "Asia/Kolkata", exam_dates: { step2ck: "2027-03-01" } },
     NOW,
   );
-  for (const [date, value] of [
-    ["2026-10-05", 228],
-    ["2026-10-26", 236],
-    ["2026-11-09", 241],
-    ["2026-11-24", 246],
-  ] as const) {
+  for (const [date, value] of RISING_SCORES) {
     await store.scores.add(
       userId,
       { exam: "step2ck", test: `Form ${value}`, kind: "scaled", value, date, added_at: NOW.toISOString() },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderPlain } from "../../src/adapters/console/render.ts";
 import type { Caller, CommandContext } from "../../src/core/command.ts";
+import { RISING_SCORES } from "../fixtures/progress.ts";
 import { ManualClock, memoryContext, runLine, testCaller } from "../helpers.ts";
 
 /** One person's commands over a memory store and a clock the test moves; `data` is the reply's JSON. */
@@ -130,12 +131,7 @@ describe("the log in /streak's pace, /readiness and /plan", () => {
       await p.run("/log questions:50 correct:35 exam:step2ck");
     }
     p.clock.set("2026-11-28T06:00:00Z");
-    for (const [date, value] of [
-      ["2026-10-05", 228],
-      ["2026-10-26", 236],
-      ["2026-11-09", 241],
-      ["2026-11-24", 246],
-    ] as const) {
+    for (const [date, value] of RISING_SCORES) {
       await p.run(`/score add exam:step2ck test:"Form ${value}" score:${value} date:${date}`);
     }
     return p;

@@ -15,6 +15,22 @@ export type CopyCounts = Record<
 const count = async (db: Queryable, sql: string, values: unknown[]): Promise<number> =>
   Number((await db.query<{ n: string }>(sql, values)).rows[0]?.n ?? 0);
 
+/** How many of `rows` a per-person table holds, matched on its key `columns` ("user_id text, id integer"). */
+function countRows(
+  db: Queryable,
+  table: string,
+  columns: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+) {
+  const names = columns.split(",").map((column) => column.trim().split(" ")[0] ?? "");
+  const keys = rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name]])));
+  return count(
+    db,
+    `SELECT count(*) AS n FROM ${table} JOIN jsonb_to_recordset($1::jsonb) AS x(${columns}) USING (${names.join(", ")})`,
+    [JSON.stringify(keys)],
+  );
+}
+
 /**
  * Copies a data file's document into the database, in one transaction: each record is inserted,
  * or replaces the row with its id, so copying the same file again changes nothing.
@@ -85,30 +101,15 @@ export function copyDocument(db: Database, data: Readonly<Data>): Promise<CopyCo
       },
       "practice scores": {
         file: scores.length,
-        database: await count(
-          client,
-          `SELECT count(*) AS n FROM practice_scores
-           JOIN jsonb_to_recordset($1::jsonb) AS x(user_id text, id integer) USING (user_id, id)`,
-          [JSON.stringify(scores.map(({ user_id, id }) => ({ user_id, id })))],
-        ),
+        database: await countRows(client, "practice_scores", "user_id text, id integer", scores),
       },
       "study sessions": {
         file: sessions.length,
-        database: await count(
-          client,
-          `SELECT count(*) AS n FROM study_sessions
-           JOIN jsonb_to_recordset($1::jsonb) AS x(user_id text, id integer) USING (user_id, id)`,
-          [JSON.stringify(sessions.map(({ user_id, id }) => ({ user_id, id })))],
-        ),
+        database: await countRows(client, "study_sessions", "user_id text, id integer", sessions),
       },
       "sharing choices": {
         file: shares.length,
-        database: await count(
-          client,
-          `SELECT count(*) AS n FROM log_shares
-           JOIN jsonb_to_recordset($1::jsonb) AS x(user_id text, address text) USING (user_id, address)`,
-          [JSON.stringify(shares.map(({ user_id, address }) => ({ user_id, address })))],
-        ),
+        database: await countRows(client, "log_shares", "user_id text, address text", shares),
       },
       nudges: {
         file: subscriptions.length,
