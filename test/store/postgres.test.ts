@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { StoreError } from "../../src/store/errors.ts";
+import { openFileBackend } from "../../src/store/file/fileStore.ts";
 import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
 import { withUser } from "../../src/store/postgres/database.ts";
 import { MIGRATIONS_TABLE, migrateUp } from "../../src/store/postgres/schema.ts";
@@ -153,6 +154,40 @@ describe("the program on PostgreSQL", () => {
       ]);
       expect(person.record?.next_score_id).toBe(3);
       expect(Object.keys(person.chats)).toEqual(["telegram:1001"]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("GIVEN a data file with study logs and sharing choices THEN migrate-json copies them whole, ids and all", async () => {
+    await program("src/store/postgres/migrateCli.ts", url);
+    const file = join(dir, "logs.json");
+    const at = new Date("2026-11-20T10:00:00.000Z");
+    const local = await openFileBackend(file);
+    const { studyLog, sharing } = local.repositories;
+    await studyLog.add(
+      "x:log",
+      { date: "2026-11-19", questions: 40, correct: 30, added_at: at.toISOString() },
+      at,
+    );
+    const kept = await studyLog.add(
+      "x:log",
+      { date: "2026-11-20", questions: 20, exam: "step2ck", note: "renal", added_at: at.toISOString() },
+      at,
+    );
+    await studyLog.remove("x:log", "1", at);
+    await sharing.share("x:log", "telegram:-100", { since: at.toISOString(), name: "Asha" }, at);
+    const expected = await local.repositories.personalData.export("x:log");
+    await local.close();
+    const copied = await program("src/store/postgres/migrateJsonCli.ts", url, [file]);
+    expect(copied.stdout).toContain("study sessions: 1 in the file, 1 in the database");
+    expect(copied.stdout).toContain("sharing choices: 1 in the file, 1 in the database");
+    const backend = await openPostgresBackend({ url });
+    try {
+      expect(await backend.repositories.personalData.export("x:log")).toEqual(expected);
+      // The id counter came along: the next session is #3, never a reused #1.
+      const { id: _id, ...again } = kept;
+      expect((await backend.repositories.studyLog.add("x:log", again, at)).id).toBe("3");
     } finally {
       await backend.close();
     }
