@@ -100,7 +100,10 @@ export function chartLayout(data: ChartData): Layout {
     ...data.daily.map((d) => d.day),
   ]);
   const span = daysBetween(start, end);
-  const x = (day: string) => PLOT.left + (daysBetween(start, day) / span) * (PLOT.right - PLOT.left);
+  // x runs for every bar and point: plain arithmetic on the UTC midnights, not a date library.
+  const origin = Date.parse(start);
+  const x = (day: string) =>
+    PLOT.left + ((Date.parse(day) - origin) / 86_400_000 / span) * (PLOT.right - PLOT.left);
 
   const values = [
     ...data.points.map((p) => p.value),
@@ -169,8 +172,9 @@ function text(x: number, y: number, content: string, options: TextOptions = {}):
 const line = (x1: number, y1: number, x2: number, y2: number, stroke: string, width: number, dash?: string) =>
   `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}" stroke="${stroke}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`;
 
+// Rectangles are axis-aligned: crisp edges keep bars and bands sharp, without half-shaded pixels.
 const rect = (x: number, y: number, w: number, h: number, fill: string, extra = "") =>
-  `<rect x="${n(x)}" y="${n(y)}" width="${n(Math.max(0, w))}" height="${n(Math.max(0, h))}" fill="${fill}"${extra}/>`;
+  `<rect x="${n(x)}" y="${n(y)}" width="${n(Math.max(0, w))}" height="${n(Math.max(0, h))}" fill="${fill}" shape-rendering="crispEdges"${extra}/>`;
 
 /** The month starts on the time axis, labelled ("Dec", "Jan 2027"). */
 function monthLabels(layout: Layout): string[] {
@@ -335,25 +339,20 @@ function questionPanel(data: ChartData, layout: Layout): string[] {
     );
   }
   out.push(line(PLOT.left, q(0), PLOT.right, q(0), COLOURS.axisText, 1), ...labels);
-  out.push(
-    text(
-      PLOT.left,
-      QUESTIONS.top - 14,
-      "Questions a day: logged (bars), 7-day average (line), the plan's range (shaded)",
-      { size: 12 },
-    ),
-  );
+  out.push(text(PLOT.left, QUESTIONS.top - 14, "Questions a day", { size: 12 }));
   return out;
 }
 
 function legend(): string[] {
   const items: Array<[string, string]> = [
     [COLOURS.score, "Practice score"],
-    [COLOURS.passing, "Passing standard"],
+    [COLOURS.passing, "Passing"],
     [COLOURS.target, "Target"],
-    [COLOURS.projected, "Projected on exam day"],
+    [COLOURS.projected, "Projected"],
     [COLOURS.exam, "Exam day"],
+    [COLOURS.bars, "Questions"],
     [COLOURS.average, "7-day average"],
+    [COLOURS.phase, "Plan's range"],
   ];
   let x = PLOT.left;
   return items.flatMap(([colour, label]) => {

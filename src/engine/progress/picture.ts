@@ -102,11 +102,10 @@ export function progressPicture(input: PictureInput, knowledge: KnowledgeBase): 
   const daysLeft = daysBetween(today, examDate);
   const latest = points.at(-1);
 
+  // Short: the marks carry their own labels, and every glyph costs render time.
   const subtitle = [
     latest ? `Latest ${latest.value} on ${shortDay(latest.date)}` : "No practice scores yet",
-    ...(target ? [`target ${rangeText(target.low, target.high)}`] : []),
-    `exam ${shortDay(examDate)} (${daysLeft} days)`,
-    ...(projected ? [`projected ${projected.low}-${projected.high}`] : []),
+    `exam in ${daysLeft} days`,
   ].join("  ·  ");
 
   const description: string[] = [];
@@ -158,7 +157,7 @@ export function progressPicture(input: PictureInput, knowledge: KnowledgeBase): 
 
   return {
     chart: {
-      title: `${name}: practice scores, target and exam day`,
+      title: `${name} progress`,
       subtitle,
       today,
       examDate,
