@@ -27,6 +27,9 @@ export function user(i: number): UserRecord {
       added_at: NOW,
     })),
     next_score_id: 5,
+    sessions: [],
+    next_session_id: 1,
+    shares: {},
     created_at: NOW,
     updated_at: NOW,
   };

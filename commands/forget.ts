@@ -14,7 +14,7 @@ export const forget = defineCommand({
   async run({ confirm }, { caller, services }) {
     if (confirm !== "yes") {
       throw new UserError(
-        "Nothing was deleted. This removes your profile, all your practice scores and your private daily nudge for good; to go ahead, type /forget confirm:yes",
+        "Nothing was deleted. This removes your profile, all your practice scores, your study log and where you share it, and your private daily nudge for good; to go ahead, type /forget confirm:yes",
       );
     }
     const had = await services.store.personalData.erase(caller.userId);
@@ -23,7 +23,7 @@ export const forget = defineCommand({
       blocks: [
         paragraph(
           had
-            ? "Your profile, practice scores and private daily nudge are deleted. /mydata now shows nothing stored."
+            ? "Your profile, practice scores, study log, sharing choices and private daily nudge are deleted. /mydata now shows nothing stored."
             : "There was nothing stored about you, so nothing needed deleting.",
         ),
       ],

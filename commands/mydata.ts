@@ -14,7 +14,12 @@ export const mydata = defineCommand({
     const parts = [
       ...(mine.record
         ? [
-            `your profile and ${mine.record.scores.length} practice score(s), kept since ${mine.record.created_at}`,
+            `your profile, ${mine.record.scores.length} practice score(s) and ${mine.record.sessions.length} study session(s), kept since ${mine.record.created_at}`,
+            ...(Object.keys(mine.record.shares).length > 0
+              ? [
+                  `your choice to be counted in ${Object.keys(mine.record.shares).length} group(s)' weekly summary`,
+                ]
+              : []),
           ]
         : []),
       ...(nudges > 0 ? [`${nudges} daily nudge(s) in your private chat`] : []),

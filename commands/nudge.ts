@@ -4,11 +4,28 @@ import { type CommandContext, defineCommand, defineCommandGroup } from "../src/c
 import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { manage } from "../src/core/preconditions.ts";
-import { examSchema, matchYearSchema, type Subscription } from "../src/core/records.ts";
+import {
+  examSchema,
+  matchYearSchema,
+  type Subscription,
+  type Weekday,
+  weekdaySchema,
+} from "../src/core/records.ts";
 import { fields, paragraph, reply } from "../src/core/reply.ts";
 import { MILESTONE_HORIZON_DAYS } from "../src/engine/nudges/milestones.ts";
 import { composeNudge, nextSlot } from "../src/engine/nudges/nudges.ts";
+import { groupWeekFor } from "../src/engine/progress/week.ts";
 import { matchProblem } from "../src/engine/roadmap/roadmap.ts";
+
+const WEEKDAY_NAMES: Record<Weekday, string> = {
+  mon: "Monday",
+  tue: "Tuesday",
+  wed: "Wednesday",
+  thu: "Thursday",
+  fri: "Friday",
+  sat: "Saturday",
+  sun: "Sunday",
+};
 
 /** One subscription per chat, keyed by its address: the group's, or a private chat's own. */
 const keyOf = ({ caller }: CommandContext) => caller.address;
@@ -43,8 +60,11 @@ const start = defineCommand({
       .optional()
       .meta({ placeholder: "year" })
       .describe("A Match to follow (2028 = March 2028): nudges mention its next milestone"),
+    summary_day: weekdaySchema
+      .optional()
+      .describe("Groups: the weekday the nudge adds the week of those who share their log (/log share)"),
   }),
-  async run({ time: typed, timezone, exam_date, exam = "step2ck", match }, ctx) {
+  async run({ time: typed, timezone, exam_date, exam = "step2ck", match, summary_day }, ctx) {
     const time = typed.padStart(5, "0");
     const zone = checkTimeZone(timezone);
     const now = ctx.services.clock.now();
@@ -58,6 +78,11 @@ const start = defineCommand({
       const problem = matchProblem(ctx.services.knowledge, match, now);
       if (problem) throw new UserError(`\`match\` ${match}: ${problem}`);
     }
+    if (summary_day !== undefined && ctx.caller.chatKind !== "group") {
+      throw new UserError(
+        "`summary_day` is for group nudges: the week's summary counts the members who share their log in that group. In a private chat, /streak shows your own week.",
+      );
+    }
     const key = keyOf(ctx);
     const { caller } = ctx;
     const sub = await ctx.services.store.subscriptions.put(
@@ -69,6 +94,7 @@ const start = defineCommand({
         timezone: zone,
         ...(exam_date ? { exam_date } : {}),
         exam,
+        ...(summary_day ? { summary_day } : {}),
         started_day: today,
         ...nextSlot(today, time, zone, now),
         ...(previous?.last_sent_day ? { last_sent_day: previous.last_sent_day } : {}),
@@ -88,7 +114,7 @@ const start = defineCommand({
       title: "Daily study nudge set",
       blocks: [
         paragraph(
-          `A short study nudge will be posted here every day at ${time} ${zone}${exam_date ? `, counting down to ${exam_date}` : ""}. At most one a day; /nudge stop ends it.`,
+          `A short study nudge will be posted here every day at ${time} ${zone}${exam_date ? `, counting down to ${exam_date}` : ""}. At most one a day; /nudge stop ends it.${summary_day ? ` On ${WEEKDAY_NAMES[summary_day]}s it adds the week of the members who share their study log here (/log share share:yes): question counts and streaks, never scores.` : ""}`,
         ),
         ...(match === undefined
           ? []
@@ -155,6 +181,7 @@ const status = defineCommand({
           Time: `${sub.time} ${sub.timezone}`,
           ...(sub.exam_date ? { "Exam date": sub.exam_date } : {}),
           ...(sub.match === undefined ? {} : { Match: `${sub.match}: a line about its next milestone` }),
+          ...(sub.summary_day ? { "Week's summary": `${WEEKDAY_NAMES[sub.summary_day]}s` } : {}),
           State: state,
           ...(paused || sub.ended_on ? {} : { "Next nudge": whenText(sub.next_at, sub.timezone) }),
           // Delivered, or (a subscription saved before deliveries were recorded) marked sent.
@@ -192,7 +219,8 @@ const preview = defineCommand({
       ...nextSlot(dayIn(now, "UTC"), "08:00", "UTC", now),
       shown_tips: [],
     };
-    const content = composeNudge(knowledge, key, sub, sub.next_day);
+    const week = await groupWeekFor(ctx.services.store, key, sub, sub.next_day);
+    const content = composeNudge(knowledge, key, sub, sub.next_day, week);
     return {
       ...content.reply,
       footer: {

@@ -15,7 +15,7 @@ import {
 } from "../src/core/records.ts";
 import { type Field, fields, paragraph, reply } from "../src/core/reply.ts";
 import { matchProblem } from "../src/engine/roadmap/roadmap.ts";
-import { EXAM_NAMES } from "../src/engine/scores/exams.ts";
+import { EXAM_NAMES, qbankOption } from "../src/engine/scores/exams.ts";
 
 const STATUS_TEXT = { pass: "passed", fail: "failed (at least once)", not_taken: "not taken yet" } as const;
 
@@ -36,6 +36,12 @@ function profileFields(profile: Profile): Field[] {
   if (profile.timezone) out.push({ name: "Time zone", value: profile.timezone });
   if (profile.match !== undefined)
     out.push({ name: "Match", value: `${profile.match} (March ${profile.match})` });
+  if (profile.qbank) {
+    out.push({
+      name: "Question bank left",
+      value: `${profile.qbank.left} (given ${profile.qbank.as_of.slice(0, 10)}; /streak subtracts what you log since)`,
+    });
+  }
   return out;
 }
 
@@ -81,11 +87,13 @@ const setOptions = z.object({
     .optional()
     .meta({ placeholder: "year" })
     .describe("The Match you aim for, by year (2028 = March 2028), for /roadmap"),
+  qbank: qbankOption,
 });
 
 const set = defineCommand({
   name: "set",
-  description: "Save your exam results, exam dates, visa need, situation, time zone or Match",
+  description:
+    "Save your exam results, exam dates, visa need, situation, time zone, Match or question bank left",
   options: setOptions,
   preconditions: [privateOnly],
   async run(input, { caller, services }) {
@@ -122,6 +130,9 @@ const set = defineCommand({
         situation: input.situation,
         timezone: input.timezone,
         match: input.match,
+        ...(input.qbank === undefined
+          ? {}
+          : { qbank: { left: input.qbank, as_of: clock.now().toISOString() } }),
         exam_dates: dates,
       },
       clock.now(),

@@ -4,6 +4,7 @@ import { todayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";
 import { type Exam, examSchema } from "../src/core/records.ts";
+import { idOption, removeById } from "../src/core/removal.ts";
 import { bullets, type Footer, paragraph, reply } from "../src/core/reply.ts";
 import { withCaveat } from "../src/engine/faq/caveats.ts";
 import { numberFact, provenance, sourcesOf } from "../src/engine/knowledge/figures.ts";
@@ -153,26 +154,14 @@ const list = defineCommand({
 const remove = defineCommand({
   name: "remove",
   description: "Delete one of your logged practice scores",
-  options: z.object({
-    id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(20)
-      .meta({ placeholder: "id" })
-      .describe("The score's id, as shown by /score list"),
-  }),
+  options: z.object({ id: idOption("score", "/score list") }),
   preconditions: [privateOnly],
   async run({ id }, { caller, services }) {
-    const wanted = id.replace(/^#/, "");
-    const { scores } = services.store;
-    const removed = await scores.remove(caller.userId, wanted, services.clock.now());
-    if (!removed) {
-      const ids = (await scores.list(caller.userId)).map((s) => `#${s.id}`).join(", ");
-      throw new UserError(
-        `There is no practice score #${wanted}. ${ids ? `Your scores: ${ids} (see /score list).` : "You have no logged scores."}`,
-      );
-    }
+    const removed = await removeById(services.store.scores, caller.userId, id, services.clock.now(), {
+      one: "practice score",
+      many: "scores",
+      list: "/score list",
+    });
     return reply({
       title: "Practice score removed",
       blocks: [

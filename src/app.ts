@@ -14,6 +14,7 @@ import {
   systemClock,
 } from "./core/ports.ts";
 import { KnowledgeBase } from "./engine/knowledge/knowledge.ts";
+import { groupWeekFor } from "./engine/progress/week.ts";
 import { loadKnowledgeQuickly } from "./knowledge/snapshot.ts";
 import { COMMANDS_PER_WINDOW, createRateLimit, WINDOW_SECONDS } from "./limits/rateLimit.ts";
 import { chooseRole, type Role } from "./roles/roles.ts";
@@ -66,6 +67,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         send: senderFor(started),
         // Other processes on the database add nudges this one never hears of.
         everyMinute: backend.shared,
+        weekOf: (address, slot, day) => groupWeekFor(store, address, slot, day),
       })
     : undefined;
   const services: Services = {

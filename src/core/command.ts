@@ -61,6 +61,11 @@ export interface CommandGroup {
   subcommands: readonly LeafCommand[];
   /** Subcommand run when none is named (`/profile` means `/profile show`). */
   defaultSubcommand?: string;
+  /**
+   * Typed options may follow the name directly: the subcommand that has the first of them runs
+   * (`/log questions:40` is `/log add questions:40`). Slash commands always name the subcommand.
+   */
+  optionsPickSubcommand?: true;
 }
 
 export type CommandSpec = LeafCommand | CommandGroup;

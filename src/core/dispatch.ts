@@ -75,8 +75,18 @@ export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[
   if (!isGroup(spec)) return { leaf: spec, path: spec.name, raw: readOptions(spec, spec.name, parsed.rest) };
 
   // `/profile` runs the default subcommand, and so does `/roadmap match:2028` (options, no
-  // subcommand); `/score exam:step1` names none and the group has no default, so it is refused.
+  // subcommand); a group may instead let its options pick the subcommand (`/log questions:40`);
+  // `/score exam:step1` names none and the group has no default, so it is refused.
   const first = /^\S+/.exec(parsed.rest)?.[0] ?? "";
+  const option = /^([a-z_]+):/i.exec(first)?.[1]?.toLowerCase();
+  const picked =
+    spec.optionsPickSubcommand && option !== undefined
+      ? spec.subcommands.find((leaf) => option in leaf.options.shape)
+      : undefined;
+  if (picked) {
+    const path = `${spec.name} ${picked.name}`;
+    return { leaf: picked, path, raw: readOptions(picked, path, parsed.rest) };
+  }
   const optionsOnly = first.includes(":") && spec.defaultSubcommand !== undefined;
   const named = first === "" || optionsOnly ? (spec.defaultSubcommand ?? "") : first;
   const leaf = subcommandOf(spec, named);

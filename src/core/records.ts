@@ -28,6 +28,8 @@ export const profileSchema = z.object({
   situation: situationSchema.optional(),
   /** The Match the user is aiming for (2028 = the Match of March 2028): /roadmap's default. */
   match: matchYearSchema.optional(),
+  /** Questions of the main question bank still to do, as of `as_of` (/profile set qbank:, /plan qbank:). */
+  qbank: z.object({ left: z.number().int().min(0), as_of: z.iso.datetime() }).optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -44,16 +46,49 @@ export const practiceScoreSchema = z.object({
 });
 export type PracticeScore = z.infer<typeof practiceScoreSchema>;
 
+/**
+ * A study session from /log: questions done on one local day of the user's (their profile's time
+ * zone when logged), and how many were right when they said. Several on one day add up.
+ */
+export const studySessionSchema = z.object({
+  id: z.string(),
+  date: z.iso.date(),
+  questions: z.number().int().min(1),
+  correct: z.number().int().min(0).optional(),
+  exam: examSchema.optional(),
+  note: z.string().optional(),
+  added_at: z.iso.datetime(),
+});
+export type StudySession = z.infer<typeof studySessionSchema>;
+
+/**
+ * A person's consent, in one group chat, to have their logged question counts and streak in its
+ * weekly summary; `name` (the display name they had when they agreed) only when they agreed to be named.
+ */
+export const logShareSchema = z.object({
+  since: z.iso.datetime(),
+  name: z.string().optional(),
+});
+export type LogShare = z.infer<typeof logShareSchema>;
+
 export const userRecordSchema = z.object({
   // A function, so each new record gets its own object: a literal default is one object shared by all.
   profile: profileSchema.default(() => ({ exam_dates: {} })),
   scores: z.array(practiceScoreSchema).default([]),
   /** Score ids count up per user and are never reused, so "/score remove id:3" always means one test. */
   next_score_id: z.number().int().min(1).default(1),
+  /** The study log (/log), in the order sessions were logged; ids count up like score ids. */
+  sessions: z.array(studySessionSchema).default([]),
+  next_session_id: z.number().int().min(1).default(1),
+  /** Group chats (by address) whose weekly summary the person chose to be counted in (/log share). */
+  shares: z.record(z.string(), logShareSchema).default({}),
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
+
+export const weekdaySchema = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+export type Weekday = z.infer<typeof weekdaySchema>;
 
 /** A chat's daily study nudge, keyed in `Data.subscriptions` by the chat's address (adapter-encoded). */
 export const subscriptionSchema = z.object({
@@ -83,6 +118,8 @@ export const subscriptionSchema = z.object({
   match: matchYearSchema.optional(),
   /** The last local day each milestone of that Match was mentioned (for the at-most-weekly rule). */
   milestones_shown: z.record(z.string(), z.iso.date()).optional(),
+  /** A group's weekday for the week's summary of its members' shared study logs (/log share). */
+  summary_day: weekdaySchema.optional(),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
@@ -99,7 +136,8 @@ export type ChatRecord = z.infer<typeof chatRecordSchema>;
 
 /**
  * Version 2: open platforms (no platform names stored), one record of unreachable chats.
- * Version 3: the Match a profile aims for and a nudge follows, and the milestones a nudge mentioned.
+ * Version 3: the Match a profile aims for and a nudge follows, the milestones a nudge mentioned,
+ * and the study log and its sharing choices in user records (an older Stepwise would drop them).
  */
 export const DATA_VERSION = 3;
 

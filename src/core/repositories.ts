@@ -1,4 +1,12 @@
-import type { ChatRecord, PracticeScore, Profile, Subscription, UserRecord } from "./records.ts";
+import type {
+  ChatRecord,
+  LogShare,
+  PracticeScore,
+  Profile,
+  StudySession,
+  Subscription,
+  UserRecord,
+} from "./records.ts";
 
 /**
  * The storage ports: one small async repository per aggregate, the personal-data port behind
@@ -36,6 +44,34 @@ export interface PracticeScoreRepository {
   list(userId: string): Promise<PracticeScore[]>;
   /** Deletes one score, erased from storage before this resolves; undefined when there is no such id. */
   remove(userId: string, id: string, now: Date): Promise<PracticeScore | undefined>;
+}
+
+/** A study session as logged: the repository gives it its id. */
+export type NewStudySession = Omit<StudySession, "id">;
+
+/** The study log (/log): each person's sessions, ids counting up per person like score ids. */
+export interface StudyLogRepository {
+  add(userId: string, session: NewStudySession, now: Date): Promise<StudySession>;
+  /** The person's sessions in the order they were logged. */
+  list(userId: string): Promise<StudySession[]>;
+  /** Deletes one session, erased from storage before this resolves; undefined when there is no such id. */
+  remove(userId: string, id: string, now: Date): Promise<StudySession | undefined>;
+}
+
+/** One member who agreed to be counted in a group's weekly summary. */
+export interface SharingMember {
+  userId: string;
+  share: LogShare;
+}
+
+/** Who agreed to be counted in which group's weekly summary: per person, per chat (/log share). */
+export interface LogSharingRepository {
+  /** Records the person's consent in the chat (replacing an earlier one there). */
+  share(userId: string, address: string, share: LogShare, now: Date): Promise<void>;
+  /** Withdraws it, erased from storage before this resolves; true when there was one. */
+  unshare(userId: string, address: string, now: Date): Promise<boolean>;
+  /** Everyone who agreed in the chat, ordered by user id. */
+  members(address: string): Promise<SharingMember[]>;
 }
 
 /** Daily nudge subscriptions, one per chat, keyed by the chat's address. */
@@ -128,6 +164,8 @@ export interface NudgeQueue {
 export interface Repositories {
   profiles: ProfileRepository;
   scores: PracticeScoreRepository;
+  studyLog: StudyLogRepository;
+  sharing: LogSharingRepository;
   subscriptions: SubscriptionRepository;
   chats: ChatRepository;
   personalData: PersonalDataRepository;

@@ -8,6 +8,7 @@ import type { Reply } from "../core/reply.ts";
 import type { ClaimedNudge, NudgeQueue } from "../core/repositories.ts";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import { CATCH_UP_HOURS, composeNudge, settleSlot } from "../engine/nudges/nudges.ts";
+import type { GroupWeek } from "../engine/progress/week.ts";
 
 /** node-cron's own messages, as structured log lines (its default logger prints coloured text to the console). */
 function cronLogger(logger: Logger): CronLogger {
@@ -30,6 +31,8 @@ export interface SchedulerOptions {
   clock: Clock;
   logger: Logger;
   send: Sender;
+  /** A group's shared week for its summary day (engine/progress/week.ts); absent, nudges carry none. */
+  weekOf?: (address: string, slot: Subscription, day: string) => Promise<GroupWeek | undefined>;
   /** Back-off between delivery attempts (the defaults suit production; tests shorten them). */
   retry?: { minTimeout: number; maxTimeout: number };
   /**
@@ -209,9 +212,14 @@ export class NudgeScheduler implements NudgeSchedule {
     report: TickReport,
     attempted: () => void,
   ): Promise<void> {
-    const { send, clock, logger, retry, queue, knowledge } = this.options;
+    const { send, clock, logger, retry, queue, knowledge, weekOf } = this.options;
     const { address: key, slot, day } = claim;
-    const message = composeNudge(knowledge, key, slot, day).reply;
+    const week = await weekOf?.(key, slot, day).catch((error: unknown) => {
+      // The day's nudge still goes out, without the summary.
+      logger.error({ key, err: error }, "the group's week could not be read");
+      return undefined;
+    });
+    const message = composeNudge(knowledge, key, slot, day, week).reply;
     const windowEnd = Date.parse(slot.next_at) + CATCH_UP_HOURS * 3_600_000;
     try {
       await pRetry(

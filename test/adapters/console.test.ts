@@ -115,6 +115,20 @@ describe("console adapter", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("GIVEN /progress with --json THEN the picture is written as a PNG and data.image gives its path", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
+    const filesDir = join(dir, "files");
+    const rows = (await chat(["/progress exam:step2ck exam_date:2027-03-01"], true, false, { filesDir }))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const image = join(filesDir, "progress-step2ck.png");
+    expect(rows[0]?.data.image).toBe(image);
+    expect((await readFile(image)).subarray(1, 4).toString()).toBe("PNG");
+    expect(rows[0]?.text).toContain("Red line: the passing standard");
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("GIVEN a files folder that cannot be written THEN the reply still arrives and says the file was not saved", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stepwise-console-"));
     const blocked = join(dir, "not-a-folder");

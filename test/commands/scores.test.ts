@@ -175,7 +175,7 @@ describe("bad input gets a specific message and changes nothing", async () => {
     ["/readiness exam:step2ck target:400", /`target` must be a whole number from 1 to 300/],
     ["/plan exam:step2ck exam_date:2026-11-25", /leaves no time for a plan: it is today/],
     ["/plan exam:step2ck exam_date:2027-13-01", /`exam_date` must be a real date/],
-    ["/plan exam:step2ck qbank:0", /`qbank` must be a whole number from 1 to 20000/],
+    ["/plan exam:step2ck qbank:-1", /`qbank` must be a whole number from 0 to 20000/],
     ["/profile set", /Nothing to save: give at least one of step1, step2ck/],
     ["/profile set timezone:Mars/Olympus", /"Mars\/Olympus" is not a time zone name.*did you mean/],
     ["/profile set step1_date:2025-01-01", /`step1_date` 2025-01-01 is in the past/],

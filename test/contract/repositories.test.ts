@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Subscription } from "../../src/core/records.ts";
 import type { Repositories } from "../../src/core/repositories.ts";
 import { describeEachBackend } from "./backends.ts";
-import { nudgeAt, score, T1, T2 } from "./storeRecords.ts";
+import { nudgeAt, score, session, T1, T2 } from "./storeRecords.ts";
 
 /**
  * The contract every storage backend passes (memory, file, PostgreSQL): the ports of
@@ -105,7 +105,72 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
     });
   });
 
+  describe("study log", () => {
+    it("GIVEN sessions logged THEN ids count up per person, every field survives a restart, and a removal frees no id", async () => {
+      const store = await open();
+      expect((await store.studyLog.add("x:1", session("2026-05-30", 40, 30), T1)).id).toBe("1");
+      expect((await store.studyLog.add("x:2", session("2026-05-30", 10), T1)).id).toBe("1");
+      const noted = { ...session("2026-05-31", 60), exam: "step2ck" as const, note: "cardio block" };
+      expect(await store.studyLog.add("x:1", noted, T2)).toEqual({ id: "2", ...noted });
+      expect(await store.studyLog.remove("x:1", "1", T2)).toEqual({
+        id: "1",
+        ...session("2026-05-30", 40, 30),
+      });
+      for (const missing of ["1", "9", "abc", "99999999999"]) {
+        expect(await store.studyLog.remove("x:1", missing, T2), missing).toBeUndefined();
+      }
+      expect((await store.studyLog.add("x:1", session("2026-06-01", 20), T2)).id).toBe("3");
+      const again = await restart();
+      expect(await again.studyLog.list("x:1")).toEqual([
+        { id: "2", ...noted },
+        { id: "3", ...session("2026-06-01", 20) },
+      ]);
+      expect((await again.personalData.export("x:1")).record).toMatchObject({ next_session_id: 4 });
+    });
+
+    it("GIVEN twenty sessions logged at once THEN twenty different ids", async () => {
+      const store = await open();
+      const added = await Promise.all(
+        Array.from({ length: 20 }, () => store.studyLog.add("x:1", session("2026-05-30", 10), T1)),
+      );
+      expect(new Set(added.map((s) => s.id)).size).toBe(20);
+    });
+  });
+
+  describe("sharing in groups", () => {
+    it("GIVEN consents in two groups THEN each group lists only its own members, a new consent replaces the old, and a withdrawal is gone after a restart", async () => {
+      const store = await open();
+      await store.sharing.share("x:2", "chat:-1", { since: T1.toISOString(), name: "Omar" }, T1);
+      await store.sharing.share("x:1", "chat:-1", { since: T1.toISOString() }, T1);
+      await store.sharing.share("x:1", "chat:-2", { since: T1.toISOString() }, T1);
+      await store.sharing.share("x:1", "chat:-1", { since: T2.toISOString(), name: "Priya" }, T2);
+      expect(await store.sharing.members("chat:-1")).toEqual([
+        { userId: "x:1", share: { since: T2.toISOString(), name: "Priya" } },
+        { userId: "x:2", share: { since: T1.toISOString(), name: "Omar" } },
+      ]);
+      expect(await store.sharing.unshare("x:2", "chat:-1", T2)).toBe(true);
+      expect(await store.sharing.unshare("x:2", "chat:-1", T2)).toBe(false);
+      const again = await restart();
+      expect(await again.sharing.members("chat:-1")).toEqual([
+        { userId: "x:1", share: { since: T2.toISOString(), name: "Priya" } },
+      ]);
+      expect(await again.sharing.members("chat:-2")).toEqual([
+        { userId: "x:1", share: { since: T1.toISOString() } },
+      ]);
+      expect(await again.sharing.members("chat:-3")).toEqual([]);
+    });
+  });
+
   describe("subscriptions", () => {
+    it("GIVEN a group's summary day THEN it is kept", async () => {
+      const store = await open();
+      await store.subscriptions.put("chat:-1", () =>
+        nudgeAt("2026-06-01T08:00:00.000Z", { summary_day: "sun" }),
+      );
+      const again = await restart();
+      expect((await again.subscriptions.get("chat:-1"))?.summary_day).toBe("sun");
+    });
+
     it("GIVEN a nudge set, changed and removed THEN each change sees the one before and a restart keeps the last", async () => {
       const store = await open();
       const first = nudgeAt("2026-06-01T08:00:00.000Z", { last_sent_day: "2026-05-31" });
@@ -176,7 +241,10 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
         unreachable: { reason: "blocked", since: T1.toISOString() },
         owner: "x:1",
       });
+      await store.studyLog.add("x:1", session("2026-05-31", 40, 30), T1);
+      await store.sharing.share("x:1", "chat:-1", { since: T1.toISOString(), name: "Priya" }, T1);
       await store.profiles.update("x:2", { step1: "fail" }, T1);
+      await store.sharing.share("x:2", "chat:-1", { since: T1.toISOString() }, T1);
     }
 
     it("GIVEN a person's data THEN the export holds all of it and nothing of anyone else's", async () => {
@@ -189,6 +257,9 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
           profile: { step1: "pass", exam_dates: {} },
           scores: [{ id: "1", ...score("NBME 10", 230) }],
           next_score_id: 2,
+          sessions: [{ id: "1", ...session("2026-05-31", 40, 30) }],
+          next_session_id: 2,
+          shares: { "chat:-1": { since: T1.toISOString(), name: "Priya" } },
           created_at: T1.toISOString(),
           updated_at: T1.toISOString(),
         },
@@ -209,6 +280,10 @@ describeEachBackend("the repository contract", ({ open, restart }) => {
         chats: {},
       });
       expect(await again.scores.list("x:1")).toEqual([]);
+      expect(await again.studyLog.list("x:1")).toEqual([]);
+      expect(await again.sharing.members("chat:-1")).toEqual([
+        { userId: "x:2", share: { since: T1.toISOString() } },
+      ]);
       expect(await again.subscriptions.get("dm:1")).toBeUndefined();
       expect(await again.subscriptions.get("chat:-1")).toBeDefined();
       expect(await again.profiles.get("x:2")).toEqual({ step1: "fail", exam_dates: {} });

@@ -40,3 +40,11 @@ export const score = (test: string, value: number) => ({
   date: "2026-05-30",
   added_at: T1.toISOString(),
 });
+
+/** A study session of `questions` on `date`, logged at T1. */
+export const session = (date: string, questions: number, correct?: number) => ({
+  date,
+  questions,
+  ...(correct === undefined ? {} : { correct }),
+  added_at: T1.toISOString(),
+});

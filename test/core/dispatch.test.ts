@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineCommand, defineCommandGroup } from "../../src/core/command.ts";
+import { resolveText } from "../../src/core/dispatch.ts";
 import { formatUsage } from "../../src/core/options.ts";
 import { paragraph, reply } from "../../src/core/reply.ts";
+import { parseTextCommand } from "../../src/core/textCommand.ts";
 import { BOOM, boom } from "../fixtures/boom.ts";
 import { runLine, testContext } from "../helpers.ts";
 
@@ -100,5 +102,27 @@ describe("dispatch of text commands", () => {
     expect(outcome.ok).toBe(false);
     expect(String(outcome.reply.data.error)).toContain("(reference req-1)");
     expect(String(outcome.reply.data.error)).not.toContain(BOOM);
+  });
+});
+
+describe("options that pick the subcommand", () => {
+  it("GIVEN a group whose options pick its subcommand THEN `/log questions:40` runs `log add` and `/log share:yes` runs `log share`; other groups still need the name", async () => {
+    const { commands } = await testContext();
+    const parsed = (line: string) => {
+      const text = parseTextCommand(line);
+      if (!text) throw new Error(line);
+      return resolveText(text, commands);
+    };
+    expect(parsed("/log questions:40 correct:30")).toMatchObject({
+      path: "log add",
+      raw: { questions: 40, correct: 30 },
+    });
+    expect(parsed("/log share:yes name:no")).toMatchObject({
+      path: "log share",
+      raw: { share: true, name: false },
+    });
+    expect(parsed("/log")).toMatchObject({ path: "log list" });
+    expect(() => parsed("/log colour:blue")).toThrow(/has no subcommand "colour:blue"/);
+    expect(() => parsed("/score exam:step1")).toThrow(/has no subcommand "exam:step1"/);
   });
 });

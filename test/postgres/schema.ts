@@ -26,7 +26,7 @@ export async function testSchema(options: { migrated?: boolean } = {}): Promise<
     schema,
     async truncate() {
       await admin.query(
-        `TRUNCATE ${schema}.users, ${schema}.practice_scores, ${schema}.subscriptions, ${schema}.chats`,
+        `TRUNCATE ${schema}.users, ${schema}.practice_scores, ${schema}.study_sessions, ${schema}.log_shares, ${schema}.subscriptions, ${schema}.chats`,
       );
     },
     async drop() {

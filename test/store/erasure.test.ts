@@ -86,7 +86,9 @@ describe("finding 2 (/forget does not erase)", () => {
       expect([...before].sort()).toEqual([...needles].sort());
 
       const forget = await say("/forget confirm:yes");
-      expect(forget?.text).toContain("Your profile, practice scores and private daily nudge are deleted");
+      expect(forget?.text).toContain(
+        "Your profile, practice scores, study log, sharing choices and private daily nudge are deleted",
+      );
       expect(await grep(folder, needles)).toEqual([]);
       expect((await readdir(folder)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
     } finally {

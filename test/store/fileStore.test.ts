@@ -15,6 +15,9 @@ const user = (step2ck_score?: number): UserRecord => ({
   profile: { exam_dates: {}, ...(step2ck_score ? { step2ck_score } : {}) },
   scores: [],
   next_score_id: 1,
+  sessions: [],
+  next_session_id: 1,
+  shares: {},
   created_at: NOW,
   updated_at: NOW,
 });

@@ -41,7 +41,15 @@ describe("a data file from version 1", () => {
       expect(chat_id).toBe(key);
       expect(sub).toEqual(kept);
     }
-    expect(users).toEqual(v1.users);
+    // Users are kept whole, and gain version 3's empty study log and sharing choices.
+    expect(users).toEqual(
+      Object.fromEntries(
+        Object.entries(v1.users).map(([id, user]) => [
+          id,
+          { ...(user as object), sessions: [], next_session_id: 1, shares: {} },
+        ]),
+      ),
+    );
     await store.close();
   });
 

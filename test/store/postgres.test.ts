@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { StoreError } from "../../src/store/errors.ts";
+import { openFileBackend } from "../../src/store/file/fileStore.ts";
 import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
 import { withUser } from "../../src/store/postgres/database.ts";
 import { MIGRATIONS_TABLE, migrateUp } from "../../src/store/postgres/schema.ts";
@@ -42,13 +43,14 @@ describe("PostgreSQL schema at start-up", () => {
       );
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toMatch(
-        /is behind this Stepwise \(0 of 3 migrations applied\): run `npm run migrate`/,
+        /is behind this Stepwise \(0 of 4 migrations applied\): run `npm run migrate`/,
       );
       expect((error as Error).message).not.toContain("\n");
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
         "001_initial",
         "002_rate_limits",
         "003_roadmap",
+        "004_study_log",
       ]);
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([]);
       await (await openPostgresBackend({ url: schema.url, schema: schema.schema })).close();
@@ -140,9 +142,11 @@ describe("the program on PostgreSQL", () => {
     expect(behind.stderr.trim()).toMatch(/^The database .* is behind this Stepwise .* run `npm run migrate`/);
 
     const migrated = await program("src/store/postgres/migrateCli.ts", url);
-    expect(migrated.stdout).toMatch(/: applied 001_initial, 002_rate_limits, 003_roadmap\.\n$/);
+    expect(migrated.stdout).toMatch(
+      /: applied 001_initial, 002_rate_limits, 003_roadmap, 004_study_log\.\n$/,
+    );
     expect((await program("src/store/postgres/migrateCli.ts", url)).stdout).toMatch(
-      /is up to date \(3 migrations\)/,
+      /is up to date \(4 migrations\)/,
     );
 
     const added = await program(
@@ -189,6 +193,40 @@ describe("the program on PostgreSQL", () => {
       ]);
       expect(person.record?.next_score_id).toBe(3);
       expect(Object.keys(person.chats)).toEqual(["telegram:1001"]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("GIVEN a data file with study logs and sharing choices THEN migrate-json copies them whole, ids and all", async () => {
+    await program("src/store/postgres/migrateCli.ts", url);
+    const file = join(dir, "logs.json");
+    const at = new Date("2026-11-20T10:00:00.000Z");
+    const local = await openFileBackend(file);
+    const { studyLog, sharing } = local.repositories;
+    await studyLog.add(
+      "x:log",
+      { date: "2026-11-19", questions: 40, correct: 30, added_at: at.toISOString() },
+      at,
+    );
+    const kept = await studyLog.add(
+      "x:log",
+      { date: "2026-11-20", questions: 20, exam: "step2ck", note: "renal", added_at: at.toISOString() },
+      at,
+    );
+    await studyLog.remove("x:log", "1", at);
+    await sharing.share("x:log", "telegram:-100", { since: at.toISOString(), name: "Asha" }, at);
+    const expected = await local.repositories.personalData.export("x:log");
+    await local.close();
+    const copied = await program("src/store/postgres/migrateJsonCli.ts", url, [file]);
+    expect(copied.stdout).toContain("study sessions: 1 in the file, 1 in the database");
+    expect(copied.stdout).toContain("sharing choices: 1 in the file, 1 in the database");
+    const backend = await openPostgresBackend({ url });
+    try {
+      expect(await backend.repositories.personalData.export("x:log")).toEqual(expected);
+      // The id counter came along: the next session is #3, never a reused #1.
+      const { id: _id, ...again } = kept;
+      expect((await backend.repositories.studyLog.add("x:log", again, at)).id).toBe("3");
     } finally {
       await backend.close();
     }

@@ -58,8 +58,11 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
       return;
     }
     const paths = files.map((file) => file.path);
-    // `data.file` is where scripts find the (first) file, as other replies' results are in `data`.
-    const data = paths[0] === undefined ? reply.data : { ...reply.data, file: paths[0] };
+    // `data.file` is where scripts find the (first) file, as other replies' results are in `data`;
+    // `data.image` the first picture.
+    const image = files.find((file) => file.mime.startsWith("image/"))?.path;
+    const data =
+      paths[0] === undefined ? reply.data : { ...reply.data, file: paths[0], ...(image ? { image } : {}) };
     write(JSON.stringify({ ok, command, text, data, ...(files.length > 0 ? { files } : {}) }));
   };
   let rl: Interface | undefined;

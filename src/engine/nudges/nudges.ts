@@ -5,6 +5,7 @@ import { bullets, paragraph, type Reply, reply } from "../../core/reply.ts";
 import type { Settled } from "../../core/repositories.ts";
 import type { Entry, KnowledgeBase } from "../knowledge/knowledge.ts";
 import { buildPlan, type Plan } from "../plans/plans.ts";
+import { type GroupWeek, weekBlocks } from "../progress/week.ts";
 import { milestoneMention, milestonesShown } from "./milestones.ts";
 
 /** A nudge missed while the bot was down is still sent if it is back this soon, the same local day. */
@@ -148,14 +149,16 @@ export interface NudgeContent {
 }
 
 /**
- * The day's nudge: a rotating tip, the countdown, once a week a practice-test reminder, and for a
- * chat that follows a Match, a line about the season's next milestone (milestones.ts).
+ * The day's nudge: a rotating tip, the countdown, once a week a practice-test reminder, for a chat
+ * that follows a Match a line about the season's next milestone (milestones.ts), and on a group's
+ * summary day its members' shared week (`week`, which the caller loads: see progress/week.ts).
  */
 export function composeNudge(
   knowledge: KnowledgeBase,
   key: string,
   sub: Subscription,
   day: string,
+  week?: GroupWeek,
 ): NudgeContent {
   if (sub.exam_date !== undefined && day > sub.exam_date) {
     return {
@@ -190,12 +193,17 @@ export function composeNudge(
   return {
     reply: reply({
       title: "Today's study nudge",
-      blocks: [paragraph(tip.nudge ?? ""), ...(lines.length > 0 ? [bullets(lines)] : [])],
+      blocks: [
+        paragraph(tip.nudge ?? ""),
+        ...(lines.length > 0 ? [bullets(lines)] : []),
+        ...(week ? weekBlocks(week) : []),
+      ],
       footer: { note: `More on this: /ask ${tip.title}` },
       data: {
         tip: tip.id,
         day,
         weekly,
+        ...(week ? { group_week: week } : {}),
         ...(sub.exam_date ? { days_left: daysBetween(day, sub.exam_date) } : {}),
         ...(mention
           ? {

@@ -20,3 +20,13 @@ export const examOptions = {
   exam: examSchema.describe("Which exam"),
   exam_date: z.iso.date().optional().describe("Your exam date (default: the one in your profile)"),
 };
+
+/** Questions left in the main question bank (`/plan qbank:`, `/profile set qbank:`): saved with the time it was given. */
+export const qbankOption = z
+  .number()
+  .int()
+  .min(0)
+  .max(20000)
+  .optional()
+  .meta({ placeholder: "questions left" })
+  .describe("Questions left in your main question bank");

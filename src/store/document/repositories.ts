@@ -1,5 +1,12 @@
 import { Heap } from "heap-js";
-import { type Data, practiceScoreSchema, type Subscription } from "../../core/records.ts";
+import type { z } from "zod";
+import {
+  type Data,
+  practiceScoreSchema,
+  type Subscription,
+  studySessionSchema,
+  type UserRecord,
+} from "../../core/records.ts";
 import {
   type Backend,
   mergeProfile,
@@ -72,6 +79,51 @@ function isDue(data: Readonly<Data>, key: string, now: number): boolean {
   return sub !== undefined && !sub.ended_on && Date.parse(sub.next_at) <= now && !(key in data.chats);
 }
 
+type ListField = "scores" | "sessions";
+type CounterField = "next_score_id" | "next_session_id";
+type Item<F extends ListField> = UserRecord[F][number];
+
+/**
+ * A per-person list in the user record whose ids count up and are never reused (practice scores,
+ * study sessions): add, list in the order added, remove (erased from disk).
+ */
+function countedList<F extends ListField>(
+  doc: DocumentStore,
+  field: F,
+  counter: CounterField,
+  schema: z.ZodType<Item<F>>,
+) {
+  const items = (record: UserRecord) => record[field] as Array<Item<F>>;
+  return {
+    add(userId: string, item: Omit<Item<F>, "id">, now: Date): Promise<Item<F>> {
+      return doc.update((data) => {
+        const record = recordFor(data, userId, now);
+        const saved = schema.parse({ ...item, id: String(record[counter]) });
+        record[counter] += 1;
+        items(record).push(saved);
+        return saved;
+      });
+    },
+    async list(userId: string): Promise<Array<Item<F>>> {
+      const record = doc.read().users[userId];
+      return copy(record ? items(record) : []);
+    },
+    remove(userId: string, id: string, now: Date): Promise<Item<F> | undefined> {
+      return doc.update(
+        (data) => {
+          const record = data.users[userId];
+          const index = record ? items(record).findIndex((item) => item.id === id) : -1;
+          if (!record || index < 0) return undefined;
+          const [removed] = items(record).splice(index, 1);
+          record.updated_at = now.toISOString();
+          return removed;
+        },
+        { erase: true },
+      );
+    },
+  };
+}
+
 /** The ports of src/core/repositories.ts over a document store. */
 export function documentRepositories(doc: DocumentStore): Repositories {
   const due = new DueIndex(doc);
@@ -106,31 +158,33 @@ export function documentRepositories(doc: DocumentStore): Repositories {
         });
       },
     },
-    scores: {
-      add(userId, score, now) {
-        return doc.update((data) => {
-          const record = recordFor(data, userId, now);
-          const saved = practiceScoreSchema.parse({ ...score, id: String(record.next_score_id) });
-          record.next_score_id += 1;
-          record.scores.push(saved);
-          return saved;
+    scores: countedList(doc, "scores", "next_score_id", practiceScoreSchema),
+    studyLog: countedList(doc, "sessions", "next_session_id", studySessionSchema),
+    sharing: {
+      async share(userId, address, share, now) {
+        await doc.update((data) => {
+          recordFor(data, userId, now).shares[address] = copy(share);
         });
       },
-      async list(userId) {
-        return copy(doc.read().users[userId]?.scores ?? []);
-      },
-      remove(userId, id, now) {
+      unshare(userId, address, now) {
+        if (!(address in (doc.read().users[userId]?.shares ?? {}))) return Promise.resolve(false);
         return doc.update(
           (data) => {
-            const record = data.users[userId];
-            const index = record?.scores.findIndex((s) => s.id === id) ?? -1;
-            if (!record || index < 0) return undefined;
-            const [removed] = record.scores.splice(index, 1);
-            record.updated_at = now.toISOString();
-            return removed;
+            const record = recordFor(data, userId, now);
+            delete record.shares[address];
+            return true;
           },
           { erase: true },
         );
+      },
+      async members(address) {
+        // A scan of every person: it runs once a week per group with a summary day, not per message.
+        return Object.entries(doc.read().users)
+          .flatMap(([userId, record]) => {
+            const share = record.shares[address];
+            return share ? [{ userId, share: copy(share) }] : [];
+          })
+          .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
       },
     },
     subscriptions: {

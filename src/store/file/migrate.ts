@@ -39,8 +39,9 @@ const toVersion2: Step = (data) => {
 
 /**
  * 2 -> 3: profiles may name a Match (`match`) and subscriptions follow one (`match`,
- * `milestones_shown`); all are optional or default, so a version 2 file needs no change. The
- * version still moves, so that an older Stepwise refuses the file instead of dropping the fields.
+ * `milestones_shown`); user records gain the study log and sharing choices, which start empty.
+ * All are optional or default, so a version 2 file needs no change. The version still moves, so
+ * that an older Stepwise refuses the file instead of dropping the fields.
  */
 const toVersion3: Step = () => undefined;
 

@@ -5,13 +5,65 @@ import { RATE_LIMITS_TABLE } from "./rateLimits.ts";
 import {
   chatFrom,
   profileFrom,
+  rowId,
   saveChat,
   saveSubscriptions,
   scoreFrom,
-  scoreId,
+  sessionFrom,
+  shareFrom,
   subscriptionFrom,
   userFrom,
 } from "./rows.ts";
+
+const SCORE_COLUMNS =
+  "exam text, test text, kind text, value double precision, date date, added_at timestamptz";
+const SESSION_COLUMNS =
+  "date date, questions integer, correct integer, exam text, note text, added_at timestamptz";
+
+/**
+ * A per-person table whose ids count up in a users column and are never reused (practice scores,
+ * study sessions): add, list in the order added, remove. `columns` are the item's, typed, in order.
+ */
+function countedTable<T extends { id: string }>(
+  db: Database,
+  table: "practice_scores" | "study_sessions",
+  counter: "next_score_id" | "next_session_id",
+  columns: string,
+  from: (row: Record<string, unknown>) => T,
+) {
+  const names = columns.split(",").map((column) => column.trim().split(" ")[0]);
+  return {
+    async add(userId: string, item: Omit<T, "id">, now: Date): Promise<T> {
+      // Taking the id and saving the item is one statement: two adds at once get two ids.
+      const { rows } = await db.query(
+        `WITH counter AS (
+           INSERT INTO users (id, ${counter}, created_at, updated_at) VALUES ($1, 2, $2, $2)
+           ON CONFLICT (id) DO UPDATE SET ${counter} = users.${counter} + 1, updated_at = excluded.updated_at
+           RETURNING ${counter} - 1 AS id)
+         INSERT INTO ${table} (user_id, id, ${names.join(", ")})
+           SELECT $1, counter.id, x.* FROM counter, jsonb_to_record($3::jsonb) AS x(${columns})
+         RETURNING *`,
+        [userId, now.toISOString(), JSON.stringify(item)],
+      );
+      return from(rows[0] as Record<string, unknown>);
+    },
+    async list(userId: string): Promise<T[]> {
+      const { rows } = await db.query(`SELECT * FROM ${table} WHERE user_id = $1 ORDER BY id`, [userId]);
+      return rows.map(from);
+    },
+    async remove(userId: string, id: string, now: Date): Promise<T | undefined> {
+      const number = rowId(id);
+      if (number === undefined) return undefined;
+      const { rows } = await db.query(
+        `WITH removed AS (DELETE FROM ${table} WHERE user_id = $1 AND id = $2 RETURNING *),
+           touched AS (UPDATE users SET updated_at = $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM removed))
+         SELECT * FROM removed`,
+        [userId, number, now.toISOString()],
+      );
+      return rows[0] ? from(rows[0]) : undefined;
+    },
+  };
+}
 
 /**
  * The ports of src/core/repositories.ts on PostgreSQL. Each method is one statement or one
@@ -22,16 +74,24 @@ import {
 async function exportUser(db: Queryable, userId: string) {
   // One after another: a transaction's connection runs one statement at a time.
   const user = await db.query(
-    "SELECT profile, next_score_id, created_at, updated_at FROM users WHERE id = $1",
+    "SELECT profile, next_score_id, next_session_id, created_at, updated_at FROM users WHERE id = $1",
     [userId],
   );
   const scores = await db.query("SELECT * FROM practice_scores WHERE user_id = $1 ORDER BY id", [userId]);
+  const sessions = await db.query("SELECT * FROM study_sessions WHERE user_id = $1 ORDER BY id", [userId]);
+  const shares = await db.query("SELECT * FROM log_shares WHERE user_id = $1 ORDER BY address", [userId]);
   const nudges = await db.query("SELECT * FROM subscriptions WHERE owner = $1 ORDER BY address", [userId]);
   const chats = await db.query("SELECT * FROM chats WHERE owner = $1 ORDER BY address", [userId]);
   const [row] = user.rows;
   return {
     user_id: userId,
-    record: row ? userFrom(row, scores.rows.map(scoreFrom)) : null,
+    record: row
+      ? userFrom(row, {
+          scores: scores.rows.map(scoreFrom),
+          sessions: sessions.rows.map(sessionFrom),
+          shares: Object.fromEntries(shares.rows.map((r) => [r.address as string, shareFrom(r)])),
+        })
+      : null,
     nudges: Object.fromEntries(nudges.rows.map((r) => [r.address as string, subscriptionFrom(r)])),
     chats: Object.fromEntries(chats.rows.map((r) => [r.address as string, chatFrom(r)])),
   };
@@ -71,46 +131,34 @@ export function postgresRepositories(db: Database): Repositories {
         return profileFrom(rows[0]);
       },
     },
-    scores: {
-      async add(userId, score, now) {
-        // Taking the id and saving the score is one statement: two adds at once get two ids.
-        const { rows } = await db.query(
-          `WITH counter AS (
-             INSERT INTO users (id, next_score_id, created_at, updated_at) VALUES ($1, 2, $2, $2)
-             ON CONFLICT (id) DO UPDATE SET next_score_id = users.next_score_id + 1, updated_at = excluded.updated_at
-             RETURNING next_score_id - 1 AS id)
-           INSERT INTO practice_scores (user_id, id, exam, test, kind, value, date, added_at)
-             SELECT $1, counter.id, $3, $4, $5, $6, $7, $8 FROM counter
-           RETURNING *`,
-          [
-            userId,
-            now.toISOString(),
-            score.exam,
-            score.test,
-            score.kind,
-            score.value,
-            score.date,
-            score.added_at,
-          ],
+    scores: countedTable(db, "practice_scores", "next_score_id", SCORE_COLUMNS, scoreFrom),
+    studyLog: countedTable(db, "study_sessions", "next_session_id", SESSION_COLUMNS, sessionFrom),
+    sharing: {
+      async share(userId, address, share, now) {
+        await db.query(
+          `WITH person AS (
+             INSERT INTO users (id, created_at, updated_at) VALUES ($1, $3, $3)
+             ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at RETURNING id)
+           INSERT INTO log_shares (user_id, address, since, name) SELECT person.id, $2, $4, $5 FROM person
+           ON CONFLICT (user_id, address) DO UPDATE SET since = excluded.since, name = excluded.name`,
+          [userId, address, now.toISOString(), share.since, share.name ?? null],
         );
-        return scoreFrom(rows[0] as Record<string, unknown>);
       },
-      async list(userId) {
-        const { rows } = await db.query("SELECT * FROM practice_scores WHERE user_id = $1 ORDER BY id", [
-          userId,
-        ]);
-        return rows.map(scoreFrom);
-      },
-      async remove(userId, id, now) {
-        const number = scoreId(id);
-        if (number === undefined) return undefined;
+      async unshare(userId, address, now) {
         const { rows } = await db.query(
-          `WITH removed AS (DELETE FROM practice_scores WHERE user_id = $1 AND id = $2 RETURNING *),
+          `WITH removed AS (DELETE FROM log_shares WHERE user_id = $1 AND address = $2 RETURNING 1),
              touched AS (UPDATE users SET updated_at = $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM removed))
-           SELECT * FROM removed`,
-          [userId, number, now.toISOString()],
+           SELECT count(*) AS n FROM removed`,
+          [userId, address, now.toISOString()],
         );
-        return rows[0] ? scoreFrom(rows[0]) : undefined;
+        return Number(rows[0]?.n ?? 0) > 0;
+      },
+      async members(address) {
+        const { rows } = await db.query(
+          'SELECT * FROM log_shares WHERE address = $1 ORDER BY user_id COLLATE "C"',
+          [address],
+        );
+        return rows.map((row) => ({ userId: row.user_id as string, share: shareFrom(row) }));
       },
     },
     subscriptions: {
@@ -145,7 +193,7 @@ export function postgresRepositories(db: Database): Repositories {
       erase(userId) {
         return db.transaction(async (client) => {
           const deleted = [
-            // Their practice scores go with the row (ON DELETE CASCADE).
+            // Their practice scores, sessions and sharing choices go with the row (ON DELETE CASCADE).
             await client.query("DELETE FROM users WHERE id = $1", [userId]),
             await client.query("DELETE FROM subscriptions WHERE owner = $1", [userId]),
             await client.query("DELETE FROM chats WHERE owner = $1", [userId]),

@@ -1,11 +1,15 @@
 import {
   type ChatRecord,
   chatRecordSchema,
+  type LogShare,
+  logShareSchema,
   type PracticeScore,
   type Profile,
   practiceScoreSchema,
   profileSchema,
+  type StudySession,
   type Subscription,
+  studySessionSchema,
   subscriptionSchema,
   type UserRecord,
   userRecordSchema,
@@ -30,8 +34,21 @@ export const profileFrom = (row: Row | undefined): Profile =>
 export const scoreFrom = (row: Row): PracticeScore =>
   practiceScoreSchema.parse({ ...present(row, "user_id"), id: String(row.id) });
 
-export const userFrom = (row: Row, scores: PracticeScore[]): UserRecord =>
-  userRecordSchema.parse({ ...present(row, "id"), scores });
+/** A study session: ids are integers in the table, strings in the records. */
+export const sessionFrom = (row: Row): StudySession =>
+  studySessionSchema.parse({ ...present(row, "user_id"), id: String(row.id) });
+
+export const shareFrom = (row: Row): LogShare => logShareSchema.parse(present(row, "user_id", "address"));
+
+/** What a user record holds besides the users row: their scores, sessions and sharing choices. */
+export interface UserParts {
+  scores: PracticeScore[];
+  sessions: StudySession[];
+  shares: Record<string, LogShare>;
+}
+
+export const userFrom = (row: Row, parts: UserParts): UserRecord =>
+  userRecordSchema.parse({ ...present(row, "id"), ...parts });
 
 export const subscriptionFrom = (row: Row): Subscription => subscriptionSchema.parse(present(row, "address"));
 
@@ -41,14 +58,14 @@ export const chatFrom = (row: Row): ChatRecord =>
     ...(row.owner === null ? {} : { owner: row.owner }),
   });
 
-/** Score ids as the table holds them; undefined for text that can be no score's id. */
-export const scoreId = (id: string): number | undefined =>
+/** Score and session ids as the tables hold them; undefined for text that can be no such id. */
+export const rowId = (id: string): number | undefined =>
   /^\d{1,9}$/.test(id) ? Number.parseInt(id, 10) : undefined;
 
 const SUBSCRIPTION_COLUMNS = `address text, chat_kind text, owner text, time text, timezone text,
   exam_date date, exam text, started_day date, next_day date, next_at timestamptz,
   last_sent_day date, delivered_day date, shown_tips text[], ended_on date, match integer,
-  milestones_shown jsonb`;
+  milestones_shown jsonb, summary_day text`;
 const SUBSCRIPTION_NAMES = SUBSCRIPTION_COLUMNS.split(",").map((column) => column.trim().split(" ")[0]);
 
 /** Writes whole subscriptions (inserted or replaced) in one statement. */

@@ -1,0 +1,77 @@
+import { createRequire } from "node:module";
+
+/**
+ * SVG to PNG with resvg (@resvg/resvg-js: resvg's Rust renderer, prebuilt inside its npm platform
+ * package), loaded on the first picture only: a bot that is never asked for one never maps it.
+ * Text uses Inter from @expo-google-fonts/inter (TTF files in an npm package), never the system's
+ * fonts, so a fresh machine with no fonts at all renders the same picture, byte for byte.
+ */
+
+type Resvg = typeof import("@resvg/resvg-js");
+
+const require = createRequire(import.meta.url);
+let resvg: Resvg | undefined;
+let fonts: string[] | undefined;
+
+function options() {
+  fonts ??= ["400Regular/Inter_400Regular.ttf", "600SemiBold/Inter_600SemiBold.ttf"].map((file) =>
+    require.resolve(`@expo-google-fonts/inter/${file}`),
+  );
+  return {
+    font: { fontFiles: fonts, loadSystemFonts: false, defaultFontFamily: "Inter" },
+    shapeRendering: 2 as const,
+    textRendering: 1 as const,
+  };
+}
+
+/** A label as chart.ts writes it: position, then its other attributes, then its (escaped) text. */
+const LABEL = /<text x="([^"]+)" y="([^"]+)"([^>]*)>([^<]*)<\/text>/g;
+
+/**
+ * Labels as outlines, by their attributes and text (not their position). resvg lays text out anew
+ * on every render, and that is most of a picture's cost; the labels repeat from one picture to the
+ * next (axis ticks, months, the legend), so each is laid out once and reused as paths.
+ */
+const outlines = new Map<string, string>();
+/** Past this many, the cache starts again: a bound on memory, far above one picture's labels. */
+const MOST_OUTLINES = 2000;
+
+/** Lays out the labels not seen before, all in one pass, and keeps their outlines. */
+function outline(keys: readonly string[], renderer: Resvg): void {
+  const groups = keys.map((key, i) => {
+    const split = key.indexOf(">");
+    return `<g id="t${i}"><text x="0" y="0"${key.slice(0, split)}>${key.slice(split + 1)}</text></g>`;
+  });
+  const batch = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" font-family="Inter">${groups.join("")}</svg>`;
+  // resvg writes the SVG back with text turned into paths, each label in its own group.
+  const laidOut = new renderer.Resvg(batch, options()).toString();
+  const found = new Map<number, string>();
+  for (const match of laidOut.matchAll(/<g id="t(\d+)">([\s\S]*?)<\/g>\s*(?=<g id="t\d+">|<\/svg>)/g)) {
+    found.set(Number(match[1]), match[2] ?? "");
+  }
+  // A label with nothing to draw (spaces) has no group: it stays empty.
+  keys.forEach((key, i) => {
+    outlines.set(key, found.get(i) ?? "");
+  });
+}
+
+/** The picture as PNG bytes. */
+export function renderPng(svg: string): Uint8Array {
+  resvg ??= require("@resvg/resvg-js") as Resvg;
+  const keyOf = (attributes: string, text: string) => `${attributes}>${text}`;
+  const labels = new Set(
+    [...svg.matchAll(LABEL)].map(([, , , attributes = "", text = ""]) => keyOf(attributes, text)),
+  );
+  let missing = [...labels].filter((key) => !outlines.has(key));
+  if (outlines.size + missing.length > MOST_OUTLINES) {
+    outlines.clear();
+    missing = [...labels];
+  }
+  if (missing.length > 0) outline(missing, resvg);
+  const drawn = svg.replace(
+    LABEL,
+    (_label, x: string, y: string, attributes: string, text: string) =>
+      `<g transform="translate(${x} ${y})">${outlines.get(keyOf(attributes, text)) ?? ""}</g>`,
+  );
+  return new Uint8Array(new resvg.Resvg(drawn, options()).render().asPng());
+}
