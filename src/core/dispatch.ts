@@ -87,7 +87,8 @@ export function resolveText(parsed: TextCommand, commands: readonly CommandSpec[
     const path = `${spec.name} ${picked.name}`;
     return { leaf: picked, path, raw: readOptions(picked, path, parsed.rest) };
   }
-  const optionsOnly = first.includes(":") && spec.defaultSubcommand !== undefined;
+  const optionsOnly =
+    first.includes(":") && spec.defaultSubcommand !== undefined && !spec.optionsPickSubcommand;
   const named = first === "" || optionsOnly ? (spec.defaultSubcommand ?? "") : first;
   const leaf = subcommandOf(spec, named);
   const path = `${spec.name} ${leaf.name}`;

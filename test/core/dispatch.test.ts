@@ -106,7 +106,7 @@ describe("dispatch of text commands", () => {
 });
 
 describe("options that pick the subcommand", () => {
-  it("GIVEN a group whose options pick its subcommand THEN `/log questions:40` runs `log add` and `/log share:yes` runs `log share`; other groups still need the name", async () => {
+  it("GIVEN a group whose options pick its subcommand THEN `/log questions:40` runs `log add` and `/log share:yes` runs `log share`, an unknown option names no subcommand; other groups take options for their default", async () => {
     const { commands } = await testContext();
     const parsed = (line: string) => {
       const text = parseTextCommand(line);
@@ -123,6 +123,7 @@ describe("options that pick the subcommand", () => {
     });
     expect(parsed("/log")).toMatchObject({ path: "log list" });
     expect(() => parsed("/log colour:blue")).toThrow(/has no subcommand "colour:blue"/);
-    expect(() => parsed("/score exam:step1")).toThrow(/has no subcommand "exam:step1"/);
+    // A group whose options do not pick: options alone go to its default subcommand.
+    expect(parsed("/score exam:step1")).toMatchObject({ path: "score list", raw: { exam: "step1" } });
   });
 });

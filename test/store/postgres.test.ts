@@ -72,6 +72,7 @@ describe("PostgreSQL schema at start-up", () => {
       expect(await migrateUp({ url: schema.url, schema: schema.schema })).toEqual([
         "002_rate_limits",
         "003_roadmap",
+        "004_study_log",
       ]);
       const backend = await openPostgresBackend({ url: schema.url, schema: schema.schema });
       try {
