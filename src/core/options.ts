@@ -54,8 +54,9 @@ export function describeOptions(schema: OptionsSchema): OptionMeta[] {
       required: required.has(name),
     };
     if (prop.enum) meta.choices = prop.enum.map(String);
-    if (prop.minimum !== undefined) meta.min = prop.minimum;
-    if (prop.maximum !== undefined) meta.max = prop.maximum;
+    // z.int() implies the safe-integer range; that is no bound worth showing a user.
+    if (prop.minimum !== undefined && prop.minimum > Number.MIN_SAFE_INTEGER) meta.min = prop.minimum;
+    if (prop.maximum !== undefined && prop.maximum < Number.MAX_SAFE_INTEGER) meta.max = prop.maximum;
     if (prop.minLength !== undefined) meta.minLength = prop.minLength;
     if (prop.maxLength !== undefined) meta.maxLength = prop.maxLength;
     if (prop.format !== undefined) meta.format = prop.format;
