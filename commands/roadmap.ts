@@ -53,10 +53,12 @@ function sourcesOf(map: Roadmap): SourceRef[] {
 
 function milestoneField(m: Milestone, today: string): Field {
   const estimated = m.estimated ? " (estimated date)" : "";
-  return {
-    name: `${milestoneStatusText(m.status)}: ${m.title}`,
-    value: `${whenText(m)}, ${daysLeftText(m, today)}${estimated}\n${m.line}`,
-  };
+  // Done ahead of its deadline: a countdown to it would read as something still to do.
+  const when =
+    m.status === "done" && m.daysLeft > 0
+      ? `Needed by ${whenText(m)}${estimated}; already done`
+      : `${whenText(m)}, ${daysLeftText(m, today)}${estimated}`;
+  return { name: `${milestoneStatusText(m.status)}: ${m.title}`, value: `${when}\n${m.line}` };
 }
 
 /** A clock time in the user's zone, the instant, and the official wording, when the day has one. */

@@ -51,6 +51,17 @@ describe("/roadmap", () => {
     expect(reply.footer?.note).toMatch(/17 of these dates for the 2028 Match are estimates/);
   });
 
+  it("GIVEN a step done ahead of its deadline THEN it reads as done by that date, not as a countdown", async () => {
+    const { run } = await person();
+    await run("/profile set step1:pass visa:yes timezone:Asia/Kolkata match:2028");
+    const { reply } = await run("/roadmap");
+    const field = reply.blocks
+      .flatMap((block) => (block.kind === "fields" ? block.fields : []))
+      .find((f) => f.name === "Done: Step 1 passed");
+    expect(field?.value).toMatch(/^Needed by Wed 1 September 2027.*; already done\n/);
+    expect(field?.value).not.toMatch(/in \d+ days/);
+  });
+
   it("GIVEN no Match saved THEN the next one still open; an option or the profile's Match overrides it", async () => {
     const { run } = await person();
     expect((await run("/roadmap")).reply.data.season).toBe(2027);
