@@ -103,18 +103,29 @@ export function windowOf(days: ReadonlyMap<string, DayTotal>, today: string, len
   };
 }
 
-/** The average questions a day over the `length` days ending each day from `from` to `to`. */
+/**
+ * The average questions a day over the `length` days ending each day from `from` to `to`. Days
+ * before the log's first day are not counted as days of nothing: a log started five days ago
+ * averages over those five, so the line does not climb from zero for a week.
+ */
 export function rollingAverage(
   days: ReadonlyMap<string, DayTotal>,
   from: string,
   to: string,
   length = 7,
 ): Array<{ day: string; average: number }> {
+  const first = [...days.keys()].reduce((a, b) => (b < a ? b : a), to);
   const out: Array<{ day: string; average: number }> = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {
     let sum = 0;
-    for (let back = 0; back < length; back++) sum += days.get(addDays(day, -back))?.questions ?? 0;
-    out.push({ day, average: sum / length });
+    let counted = 0;
+    for (let back = 0; back < length; back++) {
+      const past = addDays(day, -back);
+      if (past < first) break;
+      sum += days.get(past)?.questions ?? 0;
+      counted++;
+    }
+    out.push({ day, average: counted > 0 ? sum / counted : 0 });
   }
   return out;
 }
