@@ -7,6 +7,7 @@ interface ChartRun {
   before: number;
   afterFirst: number;
   after: number;
+  afterMany: number;
 }
 
 /**
@@ -36,5 +37,6 @@ export async function benchChart(): Promise<Row[]> {
     { figure: "/progress first picture (loads resvg and the font)", value: ms(run.firstMs) },
     { figure: "/progress memory added by the first picture", value: mb(run.afterFirst - run.before) },
     { figure: "/progress memory added after 61 pictures", value: mb(run.after - run.before) },
+    { figure: "/progress memory added after 601 pictures", value: mb(run.afterMany - run.before) },
   ];
 }

@@ -52,4 +52,11 @@ for (let i = 1; i <= 60; i++) {
   times.push(performance.now() - started);
 }
 await turn();
-console.log(JSON.stringify({ firstMs, times, before, afterFirst, after: rss() }));
+const after = rss();
+// Many more people's pictures, each with labels of its own: memory must level off, not keep growing.
+for (let i = 61; i <= 600; i++) {
+  await turn();
+  renderPng(chartSvg(sample(i)));
+}
+await turn();
+console.log(JSON.stringify({ firstMs, times, before, afterFirst, after, afterMany: rss() }));

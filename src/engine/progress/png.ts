@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { LRUCache } from "lru-cache";
 
 /**
  * SVG to PNG with resvg (@resvg/resvg-js: resvg's Rust renderer, prebuilt inside its npm platform
@@ -32,27 +33,31 @@ const LABEL = /<text x="([^"]+)" y="([^"]+)"([^>]*)>([^<]*)<\/text>/g;
  * on every render, and that is most of a picture's cost; the labels repeat from one picture to the
  * next (axis ticks, months, the legend), so each is laid out once and reused as paths.
  */
-const outlines = new Map<string, string>();
-/** Past this many, the cache starts again: a bound on memory, far above one picture's labels. */
-const MOST_OUTLINES = 2000;
+const outlines = new LRUCache<string, string>({
+  // Outlines are long path strings (a dated subtitle is tens of KB): bound them by size, not count,
+  // so the labels every picture shares stay and one-off ones (scores, countdowns) make way.
+  maxSize: 2_000_000,
+  sizeCalculation: (outline, key) => outline.length + key.length,
+});
 
 /** Lays out the labels not seen before, all in one pass, and keeps their outlines. */
-function outline(keys: readonly string[], renderer: Resvg): void {
+function outline(keys: readonly string[], renderer: Resvg): Map<string, string> {
   const groups = keys.map((key, i) => {
     const split = key.indexOf(">");
     return `<g id="t${i}"><text x="0" y="0"${key.slice(0, split)}>${key.slice(split + 1)}</text></g>`;
   });
   const batch = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1" font-family="Inter">${groups.join("")}</svg>`;
   // resvg writes the SVG back with text turned into paths, each label in its own group.
-  const laidOut = new renderer.Resvg(batch, options()).toString();
+  const written = new renderer.Resvg(batch, options()).toString();
   const found = new Map<number, string>();
-  for (const match of laidOut.matchAll(/<g id="t(\d+)">([\s\S]*?)<\/g>\s*(?=<g id="t\d+">|<\/svg>)/g)) {
+  for (const match of written.matchAll(/<g id="t(\d+)">([\s\S]*?)<\/g>\s*(?=<g id="t\d+">|<\/svg>)/g)) {
     found.set(Number(match[1]), match[2] ?? "");
   }
   // A label with nothing to draw (spaces) has no group: it stays empty.
-  keys.forEach((key, i) => {
-    outlines.set(key, found.get(i) ?? "");
-  });
+  const paths = new Map(keys.map((key, i) => [key, found.get(i) ?? ""] as const));
+  for (const [key, path] of paths) outlines.set(key, path);
+  // Returned too: a picture's own labels are drawn even when the cache had no room to keep them.
+  return paths;
 }
 
 /** The picture as PNG bytes. */
@@ -62,16 +67,12 @@ export function renderPng(svg: string): Uint8Array {
   const labels = new Set(
     [...svg.matchAll(LABEL)].map(([, , , attributes = "", text = ""]) => keyOf(attributes, text)),
   );
-  let missing = [...labels].filter((key) => !outlines.has(key));
-  if (outlines.size + missing.length > MOST_OUTLINES) {
-    outlines.clear();
-    missing = [...labels];
-  }
-  if (missing.length > 0) outline(missing, resvg);
+  const missing = [...labels].filter((key) => !outlines.has(key));
+  const laidOut = missing.length > 0 ? outline(missing, resvg) : new Map<string, string>();
   const drawn = svg.replace(
     LABEL,
     (_label, x: string, y: string, attributes: string, text: string) =>
-      `<g transform="translate(${x} ${y})">${outlines.get(keyOf(attributes, text)) ?? ""}</g>`,
+      `<g transform="translate(${x} ${y})">${laidOut.get(keyOf(attributes, text)) ?? outlines.get(keyOf(attributes, text)) ?? ""}</g>`,
   );
   return new Uint8Array(new resvg.Resvg(drawn, options()).render().asPng());
 }
