@@ -64,6 +64,13 @@ export const searchConfigSchema = z.strictObject({
      * the question asks, not merely mention its words somewhere in the answer.
      */
     min_phrasing_coverage: z.number().min(0).max(1).default(0),
+    /**
+     * Declines when another entry that also covers the question, with more of the question's weight
+     * in its title and phrasings than the best-ranked one, scores at least this share of the best
+     * one's score: ranking and phrasing disagree, so the closest entries are offered instead of a
+     * guess. 1 (the default) declines only on a tie.
+     */
+    rival_ratio: z.number().min(0).max(1).default(1),
   }),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
@@ -317,8 +324,9 @@ export class FaqIndex {
     const distinctive = terms.filter((term) => this.distinctive.has(term));
     // Only the best-ranked entry may answer: reaching down the list for one that passes the checks
     // answered more questions, and more of them wrongly.
-    const whole = hits[0] && this.covers(hits[0], distinctive) ? hits[0] : undefined;
-    const parts = whole ? [] : this.answeredParts(question);
+    const top = hits[0] && this.covers(hits[0], terms) ? hits[0] : undefined;
+    const whole = top && !this.hasRival(top, hits, terms) ? top : undefined;
+    const parts = whole || top ? [] : this.answeredParts(question);
     const best = whole ?? parts[0];
     if (!best) {
       return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
@@ -349,8 +357,7 @@ export class FaqIndex {
       const terms = this.termsOf(part);
       if (terms.length < MIN_SENTENCE_TERMS) continue;
       const [top] = this.rank(part, terms, CANDIDATES);
-      const distinctive = terms.filter((term) => this.distinctive.has(term));
-      if (top && this.covers(top, distinctive) && !answered.some((a) => a.entry.id === top.entry.id)) {
+      if (top && this.covers(top, terms) && !answered.some((a) => a.entry.id === top.entry.id)) {
         answered.push(top);
       }
     }
@@ -360,7 +367,8 @@ export class FaqIndex {
   }
 
   /** Whether an entry is sure enough and matches the question's main subject. */
-  private covers(hit: FaqHit, distinctive: readonly string[]): boolean {
+  private covers(hit: FaqHit, terms: readonly string[]): boolean {
+    const distinctive = terms.filter((term) => this.distinctive.has(term));
     const { min_score_per_term, min_coverage, min_weighted_coverage, min_phrasing_coverage } =
       this.thresholds;
     if (hit.scorePerTerm < min_score_per_term || hit.coverage < min_coverage) return false;
@@ -368,6 +376,21 @@ export class FaqIndex {
       return false;
     // Asked about two subjects, the main answer must cover at least one of them.
     return distinctive.length === 0 || distinctive.some((term) => hit.matched.has(term));
+  }
+
+  /**
+   * Another entry that also covers the question, is more about it by its title and phrasings, and
+   * scores nearly as well: the two measures disagree on which entry the question wants.
+   */
+  private hasRival(best: FaqHit, hits: readonly FaqHit[], terms: readonly string[]): boolean {
+    const floor = this.thresholds.rival_ratio * best.score;
+    return hits.some(
+      (hit) =>
+        hit !== best &&
+        hit.score >= floor &&
+        hit.phrasingCoverage > best.phrasingCoverage &&
+        this.covers(hit, terms),
+    );
   }
 
   /** A question about another exam (PLAB, MCAT...) that names no USMLE exam. */
