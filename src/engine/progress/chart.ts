@@ -198,14 +198,19 @@ function monthLabels(layout: Layout): string[] {
   }
 }
 
+/** A panel's horizontal grid lines, each labelled with its value on the left. */
+function grid(ticks: readonly number[], at: (value: number) => number): string[] {
+  return ticks.flatMap((tick) => [
+    line(PLOT.left, at(tick), PLOT.right, at(tick), COLOURS.grid, 1),
+    text(PLOT.left - 8, at(tick) + 4, String(tick), { anchor: "end" }),
+  ]);
+}
+
 /** The score panel's background: grid, target band and passing standard. */
 function scoreBackground(data: ChartData, layout: Layout): string[] {
   const { x, y } = layout;
   const out: string[] = [];
-  for (const tick of layout.scoreTicks) {
-    out.push(line(PLOT.left, y(tick), PLOT.right, y(tick), COLOURS.grid, 1));
-    out.push(text(PLOT.left - 8, y(tick) + 4, String(tick), { anchor: "end" }));
-  }
+  out.push(...grid(layout.scoreTicks, y));
   if (data.target) {
     const { low, high } = data.target;
     const top = y(high);
@@ -300,10 +305,7 @@ function scoreMarks(data: ChartData, layout: Layout): string[] {
 function questionPanel(data: ChartData, layout: Layout): string[] {
   const { x, q } = layout;
   const out: string[] = [];
-  for (const tick of layout.questionTicks) {
-    out.push(line(PLOT.left, q(tick), PLOT.right, q(tick), COLOURS.grid, 1));
-    out.push(text(PLOT.left - 8, q(tick) + 4, String(tick), { anchor: "end" }));
-  }
+  out.push(...grid(layout.questionTicks, q));
   const labels: string[] = [];
   for (const phase of data.phases) {
     const left = Math.max(PLOT.left, x(phase.from));

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
 
 /**
  * SVG to PNG with resvg (@resvg/resvg-js: resvg's Rust renderer, prebuilt inside its npm platform
@@ -33,12 +33,21 @@ const LABEL = /<text x="([^"]+)" y="([^"]+)"([^>]*)>([^<]*)<\/text>/g;
  * on every render, and that is most of a picture's cost; the labels repeat from one picture to the
  * next (axis ticks, months, the legend), so each is laid out once and reused as paths.
  */
-const outlines = new LRUCache<string, string>({
-  // Outlines are long path strings (a dated subtitle is tens of KB): bound them by size, not count,
-  // so the labels every picture shares stay and one-off ones (scores, countdowns) make way.
-  maxSize: 2_000_000,
-  sizeCalculation: (outline, key) => outline.length + key.length,
-});
+let outlines: LRUCache<string, string> | undefined;
+
+/** The outline cache, made with the first picture like the renderer (a bot never asked for one never loads it). */
+function outlineCache(): LRUCache<string, string> {
+  if (!outlines) {
+    const { LRUCache: Cache } = require("lru-cache") as typeof import("lru-cache");
+    outlines = new Cache<string, string>({
+      // Outlines are long path strings (a dated subtitle is tens of KB): bound them by size, not
+      // count, so the labels every picture shares stay and one-off ones (scores, countdowns) go.
+      maxSize: 2_000_000,
+      sizeCalculation: (outline, key) => outline.length + key.length,
+    });
+  }
+  return outlines;
+}
 
 /** Lays out the labels not seen before, all in one pass, and keeps their outlines. */
 function outline(keys: readonly string[], renderer: Resvg): Map<string, string> {
@@ -55,7 +64,8 @@ function outline(keys: readonly string[], renderer: Resvg): Map<string, string> 
   }
   // A label with nothing to draw (spaces) has no group: it stays empty.
   const paths = new Map(keys.map((key, i) => [key, found.get(i) ?? ""] as const));
-  for (const [key, path] of paths) outlines.set(key, path);
+  const cache = outlineCache();
+  for (const [key, path] of paths) cache.set(key, path);
   // Returned too: a picture's own labels are drawn even when the cache had no room to keep them.
   return paths;
 }
@@ -67,12 +77,13 @@ export function renderPng(svg: string): Uint8Array {
   const labels = new Set(
     [...svg.matchAll(LABEL)].map(([, , , attributes = "", text = ""]) => keyOf(attributes, text)),
   );
-  const missing = [...labels].filter((key) => !outlines.has(key));
+  const cache = outlineCache();
+  const missing = [...labels].filter((key) => !cache.has(key));
   const laidOut = missing.length > 0 ? outline(missing, resvg) : new Map<string, string>();
   const drawn = svg.replace(
     LABEL,
     (_label, x: string, y: string, attributes: string, text: string) =>
-      `<g transform="translate(${x} ${y})">${laidOut.get(keyOf(attributes, text)) ?? outlines.get(keyOf(attributes, text)) ?? ""}</g>`,
+      `<g transform="translate(${x} ${y})">${laidOut.get(keyOf(attributes, text)) ?? cache.get(keyOf(attributes, text)) ?? ""}</g>`,
   );
   return new Uint8Array(new resvg.Resvg(drawn, options()).render().asPng());
 }
