@@ -18,7 +18,7 @@ describe("/ask with a score in the question", async () => {
     expect(reply.data.score_check).toMatchObject({
       exam: "step2ck",
       score: 232,
-      mean: 250,
+      mean: 251,
       sd: 15,
       band: "well_below",
     });
@@ -39,7 +39,7 @@ describe("/ask with a score in the question", async () => {
   it("GIVEN a saved Step 1 failure THEN only the guide's target after a failure is shown", async () => {
     const reply = await ask("is 255 on ck good enough for med psych?", "/profile set step1:fail");
     const text = renderPlain(reply);
-    expect(text).toContain("260-265 after a Step 1 failure");
+    expect(text).toContain("261-266 after a Step 1 failure");
     expect(text).not.toContain("with no exam failure");
   });
 

@@ -191,7 +191,7 @@ describe("the log in /streak's pace, /readiness and /plan", () => {
         .toString(),
     ).toBe("PNG");
     expect(progress.data.points.map((p: { value: number }) => p.value)).toEqual([228, 236, 241, 246]);
-    expect(progress.data.target).toMatchObject({ low: 255, high: 260 });
+    expect(progress.data.target).toMatchObject({ low: 256, high: 261 });
     expect(progress.data.projected).toEqual({ low: 238, mid: 246, high: 254 });
     expect(progress.data.average_now).toBe(43);
     for (const words of [

@@ -41,7 +41,7 @@ describe("personal commands", () => {
     expect(readiness.text).toMatch(/under 6 weeks/);
     expect(readiness.text).toMatch(/Consider moving the exam to a later date/);
     expect(readiness.text).toMatch(/Method: /);
-    expect(readiness.text).toMatch(/2024-25/);
+    expect(readiness.text).toMatch(/2025-26/);
 
     const target = await run("/target");
     expect(target.data.target.low - target.data.mean.value).toBe(10);
