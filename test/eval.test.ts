@@ -31,11 +31,11 @@ const MIN_ABSTAINED = 0.9;
 /**
  * Floors on the real questions, set just under what /ask measures today. Issue #10 asks for more
  * (held-out right >= 85%, confidently wrong <= 5%, out of scope declined >= 95%); the test prints
- * where each stands. Raise these as /ask improves; never lower them to pass. Since 2026-11-29 the
- * held-out floor is on fresh2.yaml (first scored that day: 9/42); the first held-out part, now
- * development data, had a floor of 0.40.
+ * where each stands. Raise these as /ask improves; never lower them to pass. The held-out floor moves
+ * with the held-out set: 0.40 on the first held-out part, 0.20 on fresh2.yaml (9/42), and since
+ * 2026-11-29 0.25 on fresh3.yaml (scored once that day: 15/54).
  */
-const REAL_FLOOR = { heldOutRight: 0.2, wrong: 0.09, outDeclined: 0.95 };
+const REAL_FLOOR = { heldOutRight: 0.25, wrong: 0.09, outDeclined: 0.95 };
 
 /** sha256 of the first held-out question list, frozen on 2026-11-28 (see test/eval/real/split.mjs). */
 const FROZEN_HELD_OUT_SHA256 = "a190cb871204f35dd19c502f33ca656d7489b811936702e0986fe04d1013609f";
@@ -47,6 +47,8 @@ const WRITTEN_BEFORE = new Set(["g049"]);
 
 /** sha256 of fresh2.yaml's question list, frozen on 2026-11-29 before /ask was run on it. */
 const FROZEN_FRESH2_SHA256 = "4afd8bb8e2c7d81d44e6ad2abfd5a2b05785b4764d5a8b25c2860fdd0b5cf887";
+/** sha256 of fresh3.yaml's question list, frozen (commit 419bad7) before /ask was run on it. */
+const FROZEN_FRESH3_SHA256 = "ff40f21a1c6b9b58fe9328c5d9ee844719d5a556bce2e063430e86780d5ade67";
 
 const plain = (text: string) =>
   text
@@ -139,12 +141,14 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   const knowledge = await testKnowledge();
   const tuning = await loadRealSet("tuning");
   // The first held-out part and the first fresh set were read on 2026-11-29 to design the rival
-  // rule: development data since. fresh2.yaml, collected that day and frozen before /ask ever ran
-  // on it, is the held-out set now; its misses are never listed.
+  // rule, and fresh2's figures were looked at again while weighing thresholds: development data
+  // since. fresh3.yaml, collected that day and frozen before /ask ever ran on it, is the held-out
+  // set now; its misses are never listed.
   const firstHeldOut = await loadRealSet("held-out");
   const fresh = await loadRealSet("fresh");
-  const heldOut = await loadRealSet("fresh2");
-  const all = [...tuning, ...firstHeldOut, ...fresh, ...heldOut];
+  const fresh2 = await loadRealSet("fresh2");
+  const heldOut = await loadRealSet("fresh3");
+  const all = [...tuning, ...firstHeldOut, ...fresh, ...fresh2, ...heldOut];
   const decideFor = (q: string) => decide(knowledge, q);
 
   it("GIVEN the real sets THEN they hold at least 150 in-scope and 40 out-of-scope questions, each with its source, and a held-out third", () => {
@@ -165,7 +169,8 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
         .update(items.map((item) => `${item.id}\t${item.q}\n`).join(""))
         .digest("hex");
     expect(sha(firstHeldOut)).toBe(FROZEN_HELD_OUT_SHA256);
-    expect(sha(heldOut)).toBe(FROZEN_FRESH2_SHA256);
+    expect(sha(fresh2)).toBe(FROZEN_FRESH2_SHA256);
+    expect(sha(heldOut)).toBe(FROZEN_FRESH3_SHA256);
   });
 
   it("GIVEN the real questions THEN none was copied into an entry's title or phrasings", () => {
@@ -177,8 +182,8 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   });
 
   it("GIVEN the real questions THEN /ask clears the floors, and the figures are printed against the issue's targets", () => {
-    const scores = [tuning, firstHeldOut, fresh, heldOut].map((set) => scoreRealSet(set, decideFor));
-    const [t, h1, f1, h] = scores as [RealScore, RealScore, RealScore, RealScore];
+    const scores = [tuning, firstHeldOut, fresh, fresh2, heldOut].map((set) => scoreRealSet(set, decideFor));
+    const [t, h1, f1, f2, h] = scores as [RealScore, RealScore, RealScore, RealScore, RealScore];
     const sum = (pick: (s: RealScore) => number) => scores.reduce((total, s) => total + pick(s), 0);
     const wrong = sum((s) => s.wrong) / sum((s) => s.total);
     const declined = sum((s) => s.outDeclined) / sum((s) => s.outOfScope);
@@ -189,7 +194,8 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
         describeRealScore("real tuning part", t),
         describeRealScore("first held-out part (development data since 2026-11-29)", h1),
         describeRealScore("first fresh set (development data since 2026-11-29)", f1),
-        describeRealScore("held-out: fresh2 (frozen 2026-11-29)", h),
+        describeRealScore("second fresh set (development data since 2026-11-29)", f2),
+        describeRealScore("held-out: fresh3 (frozen 2026-11-29)", h),
         `issue #10 targets: held-out right >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
           `confidently wrong <= 5% of all real: ${(100 * wrong).toFixed(1)}% ${met(wrong <= 0.05)}; ` +
           `out of scope declined >= 95%: ${(100 * declined).toFixed(1)}% ${met(declined >= 0.95)}`,
