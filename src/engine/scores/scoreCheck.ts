@@ -1,10 +1,10 @@
-import { cumulativeStdNormalProbability } from "simple-statistics";
 import type { Exam, StepStatus } from "../../core/records.ts";
 import { type Figure, numberFact } from "../knowledge/figures.ts";
 import { guideRules } from "../knowledge/guide.ts";
 import { type Fact, formatDay, type KnowledgeBase, type Range } from "../knowledge/knowledge.ts";
 import { CHANCE, equivalentScore, SCALED } from "./practice.ts";
 import type { ScoreMention } from "./scoreMention.ts";
+import { statistics } from "./statistics.ts";
 import { type ScoreRange, step2ckTarget } from "./targets.ts";
 
 /** Where a score sits against the national mean, in steps of its standard deviation. */
@@ -160,7 +160,7 @@ function checkScaled(
     sd,
     z,
     band: bandOf(z, near.value, far.value),
-    percentile: Math.round(100 * cumulativeStdNormalProbability(z)),
+    percentile: Math.round(100 * statistics().cumulativeStdNormalProbability(z)),
     passing,
     targets,
     matched,
@@ -179,7 +179,9 @@ function checkStep1(mention: ScoreMention, knowledge: KnowledgeBase, today: stri
   return {
     kind: "step1",
     equivalent,
-    chanceNeeded: Math.round(100 * cumulativeStdNormalProbability(guideMargin.value.min / se.value)),
+    chanceNeeded: Math.round(
+      100 * statistics().cumulativeStdNormalProbability(guideMargin.value.min / se.value),
+    ),
     margin,
     verdict,
     passing,
