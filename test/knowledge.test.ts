@@ -11,7 +11,7 @@ import { KnowledgeError, loadKnowledge } from "../src/knowledge/load.ts";
 import { KNOWLEDGE_DIR, testKnowledge } from "./helpers.ts";
 
 const DISCORD_MESSAGE_LIMIT = 2000;
-const TODAY = "2026-11-28";
+const TODAY = "2026-11-29";
 const SEED_GUIDE = /Stepwise seed guide/;
 
 describe("knowledge base", async () => {
