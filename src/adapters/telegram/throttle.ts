@@ -85,9 +85,11 @@ export function sendBudget(
   // In a group, a burst (a reply and its follow-up question) should not keep people waiting.
   const groups = createBudget("telegram-group", limits.group, make);
   const shares = createBudget("telegram-share", limits.share, make);
+  // The shared budget first, the even spacing last: a queue released at a window's start lets
+  // several go at once, so the spacing must be the last wait before the send.
   const anyTurn = async (abort: AbortSignal | undefined) => {
-    await local.wait("all", abort);
     await global.wait("all", abort);
+    await local.wait("all", abort);
   };
 
   const groupNote = (ms: number) =>
