@@ -84,6 +84,14 @@ describe("knowledge base", async () => {
     }
   });
 
+  it("GIVEN an entry's `unverified` note THEN it is one short line (issue #11: one quiet caveat per reply)", () => {
+    for (const entry of knowledge.entries) {
+      if (entry.unverified === undefined) continue;
+      expect(entry.unverified.length, entry.id).toBeLessThanOrEqual(160);
+      expect(entry.unverified, entry.id).not.toMatch(/\n/);
+    }
+  });
+
   it("GIVEN an entry that uses an unverified fact THEN it says so in `unverified`", () => {
     for (const entry of knowledge.entries) {
       const unverified = placeholdersIn(entry.body).filter(
