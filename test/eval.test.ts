@@ -47,7 +47,11 @@ const WRITTEN_BEFORE = new Set(["g049"]);
 
 /** sha256 of fresh2.yaml's question list, frozen on 2026-11-29 before /ask was run on it. */
 const FROZEN_FRESH2_SHA256 = "4afd8bb8e2c7d81d44e6ad2abfd5a2b05785b4764d5a8b25c2860fdd0b5cf887";
-/** sha256 of fresh3.yaml's question list, frozen (commit 419bad7) before /ask was run on it. */
+/**
+ * sha256 of fresh3.yaml's question list, frozen (commit 419bad7) before /ask was run on it. The hash
+ * covers ids and questions, not labels: a label follows the knowledge base, by reading (h041 and
+ * h051 went from none to the entries written that day for the same asks).
+ */
 const FROZEN_FRESH3_SHA256 = "ff40f21a1c6b9b58fe9328c5d9ee844719d5a556bce2e063430e86780d5ade67";
 
 const plain = (text: string) =>
