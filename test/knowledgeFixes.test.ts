@@ -69,6 +69,21 @@ describe("corrected knowledge", async () => {
     }
   });
 
+  it.each(["world-directory-school-check", "ecfmg-certification-requirements", "school-country-matters"])(
+    "GIVEN %s THEN recognized (WFME) accreditation is a note for information, not an eligibility rule (ecfmg.org, 22 December 2023)",
+    (id) => {
+      const answer = text(id);
+      expect(answer).not.toMatch(/requires? accreditation|accredited by [^.;]*\(required/i);
+      expect(answer).toMatch(/information/);
+    },
+  );
+
+  it("GIVEN who registers IMGs for the USMLE THEN it is FSMB since January 2026, not ECFMG (usmle.org)", () => {
+    const answer = text("usmle-registration-imgs");
+    expect(answer).toMatch(/FSMB, not ECFMG, runs every Step for IMGs/);
+    expect(text("intealth-and-ecfmg-roles")).not.toMatch(/registers you for Step 1 and Step 2 CK, and/);
+  });
+
   it("GIVEN a season's dates used in an answer after that Match is over THEN the answer says so plainly", () => {
     const entry = knowledge.entry("application-timing");
     if (!entry) throw new Error("no entry");
