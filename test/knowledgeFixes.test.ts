@@ -84,6 +84,14 @@ describe("corrected knowledge", async () => {
     expect(text("intealth-and-ecfmg-roles")).not.toMatch(/registers you for Step 1 and Step 2 CK, and/);
   });
 
+  it("GIVEN an H-1B question THEN the 2025 proclamation's payment for petitions from abroad is named, with its date and the open status", () => {
+    const answer = text("h1b-new-petition-fee");
+    expect(answer).toMatch(/\$100,000/);
+    expect(answer).toMatch(/21 September 2025/);
+    expect(answer).toMatch(/not found|may change/);
+    expect(text("h1b-for-residents")).toMatch(/since September 2025 can include a large payment/);
+  });
+
   it("GIVEN a season's dates used in an answer after that Match is over THEN the answer says so plainly", () => {
     const entry = knowledge.entry("application-timing");
     if (!entry) throw new Error("no entry");

@@ -210,12 +210,13 @@ export class KnowledgeBase {
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A fact's value as written in text: "249", "10-15" for a range, "1 June 2026" for a day. */
+/** A fact's value as written in text: "249", "100,000", "10-15" for a range, "1 June 2026" for a day. */
 export function factValueText(value: Fact["value"]): string {
   if (typeof value === "object")
     return "min" in value
       ? `${value.min}-${value.max}`
       : `${formatDay(value.from)} to ${formatDay(value.to)}`;
+  if (typeof value === "number" && Math.abs(value) >= 10_000) return value.toLocaleString("en-US");
   return typeof value === "string" && ISO_DAY.test(value) ? formatDay(value) : String(value);
 }
 
