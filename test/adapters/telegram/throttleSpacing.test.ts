@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { peakInWindow } from "../../../bench/stats.ts";
 import { sendBudget, TELEGRAM_LIMITS } from "../../../src/adapters/telegram/throttle.ts";
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** Most of `times` (sorted) that fall within any `windowMs`. */
-function peak(times: readonly number[], windowMs: number): number {
-  let most = 0;
-  for (let first = 0, last = 0; last < times.length; last++) {
-    while ((times[last] ?? 0) - (times[first] ?? 0) >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 describe("Telegram send budget: spacing", () => {
   it("GIVEN 90 scheduled sends at once THEN they leave evenly spaced, never more than Telegram's 30 a second (+1 at a window's edge)", async () => {
@@ -34,6 +25,6 @@ describe("Telegram send budget: spacing", () => {
     const gaps = sent.slice(1).map((at, i) => at - (sent[i] ?? 0));
     // Released in bursts, several would leave in the same millisecond (a queue freed at a window's start).
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(33);
-    expect(peak(sent, 1000)).toBeLessThanOrEqual(31);
+    expect(peakInWindow(sent, 1000)).toBeLessThanOrEqual(31);
   });
 });
