@@ -48,6 +48,17 @@ describe("/ask", async () => {
     expect((reply.data.suggestions as string[]).length).toBeGreaterThan(0);
   });
 
+  it("GIVEN a declined question with many near entries THEN five closest are offered, each listed by title", async () => {
+    const question = "is the ECFMG thing hard for people from my country";
+    const reply = await ask(question);
+    expect(reply.data).toMatchObject({ match: null, reason: "unsure" });
+    const ids = reply.data.suggestions as string[];
+    expect(ids).toEqual(ctx.services.knowledge.faq.hits(question, 5).map((hit) => hit.entry.id));
+    expect(ids).toHaveLength(5);
+    const text = renderPlain(reply);
+    for (const id of ids) expect(text).toContain(ctx.services.knowledge.entry(id)?.title.slice(0, 30));
+  });
+
   it("GIVEN shorthand with case THEN IM and PS expand while 'im' stays I'm", async () => {
     const { faq } = ctx.services.knowledge;
     expect(faq.termsOf("should i apply to IM too")).toContain("internalmedicin");

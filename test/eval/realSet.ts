@@ -54,6 +54,9 @@ export interface RealScore {
   wrong: number;
   outOfScope: number;
   outDeclined: number;
+  /** Answerable questions declined with an answering entry among the closest ones offered. */
+  declined: number;
+  offered: number;
   misses: string[];
 }
 
@@ -68,6 +71,8 @@ export function scoreRealSet(
     wrong: 0,
     outOfScope: 0,
     outDeclined: 0,
+    declined: 0,
+    offered: 0,
     misses: [],
   };
   for (const item of items) {
@@ -77,6 +82,11 @@ export function scoreRealSet(
     if (answerable) s.answerable++;
     if (answerable && outcome === "right") s.right++;
     if (outcome === "wrong") s.wrong++;
+    if (answerable && decision.kind === "abstain") {
+      s.declined++;
+      const expected = item.expect === "none" ? [] : item.expect;
+      if (decision.suggestions.some((entry) => expected.includes(entry.id))) s.offered++;
+    }
     if (item.scope === "out") {
       s.outOfScope++;
       if (outcome === "declined") s.outDeclined++;
@@ -99,5 +109,5 @@ export function scoreRealSet(
 const pct = (part: number, whole: number) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`);
 
 export function describeRealScore(label: string, s: RealScore): string {
-  return `${label}: right ${s.right}/${s.answerable} (${pct(s.right, s.answerable)}) of answerable; confidently wrong ${s.wrong}/${s.total} (${pct(s.wrong, s.total)}); out of scope declined ${s.outDeclined}/${s.outOfScope} (${pct(s.outDeclined, s.outOfScope)})`;
+  return `${label}: right ${s.right}/${s.answerable} (${pct(s.right, s.answerable)}) of answerable; confidently wrong ${s.wrong}/${s.total} (${pct(s.wrong, s.total)}); out of scope declined ${s.outDeclined}/${s.outOfScope} (${pct(s.outDeclined, s.outOfScope)}); declined with the answering entry offered ${s.offered}/${s.declined}`;
 }

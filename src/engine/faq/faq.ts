@@ -110,6 +110,12 @@ const STOP_WORDS = new Set(
 const CANDIDATES = 5;
 
 /**
+ * Closest entries offered with a decline. On the development sets the right entry was among the
+ * first three for 72 of 101 declined questions and among the first five for 83.
+ */
+const SUGGESTIONS = 5;
+
+/**
  * Where one message asks two things: "... and when/how/...". (Splitting long messages into sentences
  * was measured too: it answered more, but more of those answers were wrong.)
  */
@@ -329,7 +335,11 @@ export class FaqIndex {
     const parts = whole || top ? [] : this.answeredParts(question);
     const best = whole ?? parts[0];
     if (!best) {
-      return { kind: "abstain", reason: "unsure", suggestions: hits.slice(0, 3).map((hit) => hit.entry) };
+      return {
+        kind: "abstain",
+        reason: "unsure",
+        suggestions: hits.slice(0, SUGGESTIONS).map((hit) => hit.entry),
+      };
     }
     // A second question in the same message: the entry for its other part, or the one that covers
     // what the main answer left out, comes first among the related entries.
