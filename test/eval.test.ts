@@ -33,13 +33,14 @@ const MIN_ABSTAINED = 0.9;
  * (held-out right >= 85%, confidently wrong <= 5%, out of scope declined >= 95%); the test prints
  * where each stands. Raise these as /ask improves; never lower them to pass. The held-out floor moves
  * with the held-out set: 0.40 on the first held-out part, 0.20 on fresh2.yaml (9/42), and since
- * 2026-11-29 0.25 on fresh3.yaml (scored once that day: 15/54). The wrong floor moved once, from
+ * 2026-11-29 0.25 on fresh3.yaml (scored once that day: 15/54), and 0.14 on fresh4.yaml (scored once
+ * the same day, first: 7/48); the issue's target is printed on the two pooled. The wrong floor moved once, from
  * 0.09 to 0.095 on 2026-11-29, in the open: two corrections of wrong facts (FSMB, not ECFMG, registers
  * IMGs for the USMLE since January 2026; WFME-recognized accreditation is a note, not an ECFMG
  * eligibility rule) shifted word weights so that two borderline questions got a confident wrong
  * answer (38 -> 40 of 433). Keeping a wrong fact to keep a floor would be the worse trade.
  */
-const REAL_FLOOR = { heldOutRight: 0.25, wrong: 0.095, outDeclined: 0.95 };
+const REAL_FLOOR = { heldOutRight: 0.25, heldOut4Right: 0.14, wrong: 0.095, outDeclined: 0.95 };
 
 /** sha256 of the first held-out question list, frozen on 2026-11-28 (see test/eval/real/split.mjs). */
 const FROZEN_HELD_OUT_SHA256 = "a190cb871204f35dd19c502f33ca656d7489b811936702e0986fe04d1013609f";
@@ -57,6 +58,8 @@ const FROZEN_FRESH2_SHA256 = "4afd8bb8e2c7d81d44e6ad2abfd5a2b05785b4764d5a8b25c2
  * h051 went from none to the entries written that day for the same asks).
  */
 const FROZEN_FRESH3_SHA256 = "ff40f21a1c6b9b58fe9328c5d9ee844719d5a556bce2e063430e86780d5ade67";
+/** sha256 of fresh4.yaml's question list, frozen (commit 8ab1840) before /ask was run on it. */
+const FROZEN_FRESH4_SHA256 = "455f02a77bf3607c7e8dd4497a4c30fdd1542eabf28f1f0d85d52847c25c0915";
 
 const plain = (text: string) =>
   text
@@ -151,12 +154,14 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   // The first held-out part and the first fresh set were read on 2026-11-29 to design the rival
   // rule, and fresh2's figures were looked at again while weighing thresholds: development data
   // since. fresh3.yaml, collected that day and frozen before /ask ever ran on it, is the held-out
-  // set now; its misses are never listed.
+  // set now, with fresh4.yaml collected later that day and frozen the same way; their misses are
+  // never listed.
   const firstHeldOut = await loadRealSet("held-out");
   const fresh = await loadRealSet("fresh");
   const fresh2 = await loadRealSet("fresh2");
   const heldOut = await loadRealSet("fresh3");
-  const all = [...tuning, ...firstHeldOut, ...fresh, ...fresh2, ...heldOut];
+  const heldOut4 = await loadRealSet("fresh4");
+  const all = [...tuning, ...firstHeldOut, ...fresh, ...fresh2, ...heldOut, ...heldOut4];
   const decideFor = (q: string) => decide(knowledge, q);
 
   it("GIVEN the real sets THEN they hold at least 150 in-scope and 40 out-of-scope questions, each with its source, and a held-out third", () => {
@@ -179,6 +184,7 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
     expect(sha(firstHeldOut)).toBe(FROZEN_HELD_OUT_SHA256);
     expect(sha(fresh2)).toBe(FROZEN_FRESH2_SHA256);
     expect(sha(heldOut)).toBe(FROZEN_FRESH3_SHA256);
+    expect(sha(heldOut4)).toBe(FROZEN_FRESH4_SHA256);
   });
 
   it("GIVEN the real questions THEN none was copied into an entry's title or phrasings", () => {
@@ -190,12 +196,21 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   });
 
   it("GIVEN the real questions THEN /ask clears the floors, and the figures are printed against the issue's targets", () => {
-    const scores = [tuning, firstHeldOut, fresh, fresh2, heldOut].map((set) => scoreRealSet(set, decideFor));
-    const [t, h1, f1, f2, h] = scores as [RealScore, RealScore, RealScore, RealScore, RealScore];
+    const scores = [tuning, firstHeldOut, fresh, fresh2, heldOut, heldOut4].map((set) =>
+      scoreRealSet(set, decideFor),
+    );
+    const [t, h1, f1, f2, h, h4] = scores as [
+      RealScore,
+      RealScore,
+      RealScore,
+      RealScore,
+      RealScore,
+      RealScore,
+    ];
     const sum = (pick: (s: RealScore) => number) => scores.reduce((total, s) => total + pick(s), 0);
     const wrong = sum((s) => s.wrong) / sum((s) => s.total);
     const declined = sum((s) => s.outDeclined) / sum((s) => s.outOfScope);
-    const right = h.right / h.answerable;
+    const right = (h.right + h4.right) / (h.answerable + h4.answerable);
     const met = (ok: boolean) => (ok ? "met" : "NOT MET");
     console.log(
       [
@@ -204,13 +219,15 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
         describeRealScore("first fresh set (development data since 2026-11-29)", f1),
         describeRealScore("second fresh set (development data since 2026-11-29)", f2),
         describeRealScore("held-out: fresh3 (frozen 2026-11-29)", h),
-        `issue #10 targets: held-out right >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
+        describeRealScore("held-out: fresh4 (frozen 2026-11-29)", h4),
+        `issue #10 targets: held-out right (fresh3 and fresh4) >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
           `confidently wrong <= 5% of all real: ${(100 * wrong).toFixed(1)}% ${met(wrong <= 0.05)}; ` +
           `out of scope declined >= 95%: ${(100 * declined).toFixed(1)}% ${met(declined >= 0.95)}`,
         ...(t.misses.length ? ["tuning misses:", ...t.misses.map((m) => `  - ${m}`)] : []),
       ].join("\n"),
     );
-    expect(right).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutRight);
+    expect(h.right / h.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutRight);
+    expect(h4.right / h4.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOut4Right);
     expect(wrong).toBeLessThanOrEqual(REAL_FLOOR.wrong);
     expect(declined).toBeGreaterThanOrEqual(REAL_FLOOR.outDeclined);
   });

@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { entryReply } from "../commands/ask.ts";
 import { renderPlain } from "../src/adapters/console/render.ts";
+import { decide } from "../src/engine/faq/decide.ts";
 import { placeholdersIn } from "../src/engine/knowledge/knowledge.ts";
 import { KnowledgeError, loadKnowledge } from "../src/knowledge/load.ts";
 import { KNOWLEDGE_DIR, testKnowledge } from "./helpers.ts";
@@ -34,6 +35,16 @@ describe("knowledge base", async () => {
       expect(text.length).toBeLessThan(DISCORD_MESSAGE_LIMIT);
     },
   );
+
+  it("GIVEN any entry's title asked as it is shown THEN /ask answers with that entry", () => {
+    // A decline lists the closest entries by title and says "ask about one": that must lead there.
+    const misrouted = knowledge.entries.flatMap((entry) => {
+      const asked = decide(knowledge, knowledge.fillFacts(entry.title, TODAY));
+      const got = asked.kind === "answer" ? asked.hit.entry.id : asked.kind;
+      return got === entry.id ? [] : [`${entry.id} -> ${got}`];
+    });
+    expect(misrouted).toEqual([]);
+  });
 
   it("every fact placeholder in every entry resolves today", () => {
     for (const entry of knowledge.entries) {
