@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
-import { bullets, paragraph, type Reply, reply } from "../src/core/reply.ts";
+import { bullets, type Choice, paragraph, type Reply, reply } from "../src/core/reply.ts";
 import { decide } from "../src/engine/faq/decide.ts";
 import type { FaqAnswer } from "../src/engine/faq/faq.ts";
 import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
@@ -30,12 +30,25 @@ export const ask = defineCommand({
   async run({ question }, { caller, services }) {
     const profile = await services.store.profiles.get(caller.userId);
     const today = todayIn(services.clock, profile.timezone);
+    // An entry's id is what the buttons under a reply send (see choicesOf): that entry, as it is.
+    const picked = services.knowledge.entry(question.toLowerCase());
+    if (picked)
+      return entryReply(services.knowledge, picked, curatedRelated(services.knowledge, picked), today);
     const decision = decide(services.knowledge, question);
     if (decision.kind === "score")
       return scoreAnswer(services.knowledge, decision.mention, today, profile.step1);
     return answer(services.knowledge, decision, today);
   },
 });
+
+const RELATED_SHOWN = 3;
+
+const curatedRelated = (knowledge: KnowledgeBase, entry: Entry): Entry[] =>
+  entry.related.flatMap((id) => knowledge.entry(id) ?? []).slice(0, RELATED_SHOWN);
+
+/** Entries offered as buttons: a tap asks for that entry by its id. */
+const choicesOf = (knowledge: KnowledgeBase, entries: readonly Entry[], today: string): Choice[] =>
+  entries.map((entry) => ({ label: knowledge.fillFacts(entry.title, today), line: `/ask ${entry.id}` }));
 
 /** The /ask reply: a vetted entry with sources, or an honest abstention with places to look. */
 export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: string): Reply {
@@ -68,6 +81,7 @@ export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: strin
           ? [paragraph("Closest topics to try (ask about one, or rephrase):"), bullets(suggestions)]
           : [paragraph("Type /topics to see everything I can answer.")]),
       ],
+      choices: choicesOf(knowledge, result.suggestions, today),
       data: { match: null, reason: "unsure", suggestions: result.suggestions.map((e) => e.id) },
     });
   }
@@ -92,6 +106,7 @@ export function entryReply(
   return reply({
     title: knowledge.fillFacts(entry.title, today),
     blocks,
+    choices: choicesOf(knowledge, related, today),
     footer: { sources: entry.sources, note: `Reviewed ${formatDay(entry.reviewed)}. ${NOT_ADVICE}` },
     data: {
       match: { id: entry.id, title: entry.title },

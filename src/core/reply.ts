@@ -38,6 +38,17 @@ export interface Attachment {
   description: string;
 }
 
+/**
+ * A next step the person can pick with one tap: Telegram and Discord show a button per choice, and
+ * a tap runs `line` as if the person had typed it. The reply's text still names every choice, so
+ * the console (and anyone reading) loses nothing; `line` must be short (Telegram carries at most
+ * 64 bytes with a button), so it names things by id.
+ */
+export interface Choice {
+  label: string;
+  line: string;
+}
+
 export interface Reply {
   title?: string;
   blocks: Block[];
@@ -48,6 +59,8 @@ export interface Reply {
    * a reply, never widen it; commands that always work with personal data use the precondition.
    */
   personal?: true;
+  /** Next steps offered as buttons where the platform has them (see Choice). */
+  choices?: Choice[];
   /** Files that go with the reply (see Attachment); adapters that cannot send one say so. */
   files?: Attachment[];
   /** Machine-readable result for `--json` and tests; never rendered as text. */

@@ -55,8 +55,22 @@ describe("/ask", async () => {
     const ids = reply.data.suggestions as string[];
     expect(ids).toEqual(ctx.services.knowledge.faq.hits(question, 5).map((hit) => hit.entry.id));
     expect(ids).toHaveLength(5);
+    expect(reply.choices?.map((choice) => choice.line)).toEqual(ids.map((id) => `/ask ${id}`));
     const text = renderPlain(reply);
     for (const id of ids) expect(text).toContain(ctx.services.knowledge.entry(id)?.title.slice(0, 30));
+  });
+
+  it("GIVEN an entry's id THEN that entry answers as it is, with its curated related entries as choices", async () => {
+    const { knowledge } = ctx.services;
+    const entry = knowledge.entry("eras-signals-basics");
+    const reply = await ask("eras-signals-basics");
+    expect(reply.data).toMatchObject({ match: { id: "eras-signals-basics" } });
+    const related = (entry?.related ?? []).slice(0, 3);
+    expect(reply.data.related).toEqual(related);
+    expect(reply.choices?.map((choice) => choice.line)).toEqual(related.map((id) => `/ask ${id}`));
+    expect(reply.choices?.map((choice) => choice.label)).toEqual(
+      related.map((id) => knowledge.fillFacts(knowledge.entry(id)?.title ?? "", "2026-11-29")),
+    );
   });
 
   it("GIVEN shorthand with case THEN IM and PS expand while 'im' stays I'm", async () => {

@@ -154,6 +154,37 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
       });
     }
 
+    // Only platforms with buttons get these (the console's text already names every choice).
+    const press = driver.press?.bind(driver);
+    if (press) {
+      it.each(driver.groups ? (["private", "group"] as const) : (["private"] as const))(
+        "GIVEN a declined /ask in a %s chat THEN its closest entries are buttons, and a tap answers with that entry",
+        async (where) => {
+          const line = "/ask is the ECFMG thing hard for people from my country";
+          const declined = await expectedFor(services, document, driver, line, where);
+          if (declined.kind !== "reply") throw new Error(`the core did not answer (${declined.kind})`);
+          const choices = declined.reply.choices ?? [];
+          expect(choices).toHaveLength(5);
+          const { seen } = await driver.send(line, where, declined);
+          expectDelivered(seen, declined, where, "declined ask");
+          const shown = (where === "group" ? seen.visible : seen.personal).flatMap((s) => s.choices ?? []);
+          expect(shown).toHaveLength(choices.length);
+          // A platform may shorten a label (Discord: 80 characters) but keeps its start.
+          shown.forEach((label, i) => {
+            expect(choices[i]?.label.startsWith(label.replace(/…$/, "")), label).toBe(true);
+          });
+
+          const [first] = choices;
+          const tapped = await expectedFor(services, document, driver, first?.line ?? "", where);
+          expect(tapped).toMatchObject({ kind: "reply", ok: true, reply: { title: first?.label } });
+          const afterTap = await press(shown[0] ?? "", where, tapped);
+          // An ephemeral platform answers a tap to the one who tapped; the others answer in the chat.
+          const audience = driver.ephemeral ? ({ ...tapped, to: "sender" } as const) : tapped;
+          expectDelivered(afterTap, audience, where, "tapped choice");
+        },
+      );
+    }
+
     it("GIVEN a reply with a calendar and a picture in a private chat THEN both files arrive whole with it", async () => {
       const expected = await expectedFor(services, document, driver, "/attach", "private");
       expect(expected).toMatchObject({ kind: "reply", ok: true });

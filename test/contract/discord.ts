@@ -1,7 +1,13 @@
-import { type APIEmbed, GatewayDispatchEvents, InteractionResponseType, MessageFlags } from "discord.js";
+import {
+  type APIEmbed,
+  type APIMessage,
+  GatewayDispatchEvents,
+  InteractionResponseType,
+  MessageFlags,
+} from "discord.js";
 import { createDiscordAdapter } from "../../src/adapters/discord/index.ts";
 import { renderReply } from "../../src/adapters/discord/render.ts";
-import type { Core } from "../../src/core/handle.ts";
+import type { Core, Response } from "../../src/core/handle.ts";
 import type { Adapter } from "../../src/core/ports.ts";
 import { slashFromLine } from "../fakes/discord/commandLine.ts";
 import { commandInteraction } from "../fakes/discord/payloads.ts";
@@ -10,16 +16,31 @@ import type { UploadedFile } from "../fakes/multipart.ts";
 import { type LogLine, waitUntil } from "../helpers.ts";
 import { contractCommands, type Driver, handled, type Seen, type Shown } from "./driver.ts";
 
+/** A message as the bot sent it: what it shows and, for pressing its buttons, its embeds and components. */
+interface RawMessage {
+  content?: string;
+  embeds?: APIEmbed[];
+  components?: APIMessage["components"];
+}
+
 interface Sent {
   shown: Shown;
   ephemeral: boolean;
+  raw: RawMessage;
 }
 
+/** The buttons under a message: their labels and custom ids. */
+const buttonsOf = (message: RawMessage) =>
+  (message.components ?? []).flatMap((row) =>
+    "components" in row
+      ? row.components.flatMap((c) =>
+          "label" in c && "custom_id" in c ? [{ label: c.label ?? "", id: c.custom_id }] : [],
+        )
+      : [],
+  );
+
 /** What a person gets in a message: content and embeds, Markdown and escapes taken off again, and its files. */
-function shownOf(
-  message: { content?: string; embeds?: APIEmbed[] },
-  uploads: readonly UploadedFile[],
-): Shown {
+function shownOf(message: RawMessage, uploads: readonly UploadedFile[]): Shown {
   const raw = [
     message.content ?? "",
     ...(message.embeds ?? []).flatMap((e) => [e.title ?? "", e.description ?? "", e.footer?.text ?? ""]),
@@ -31,7 +52,12 @@ function shownOf(
     .replace(/^-# /gm, "")
     .replaceAll("\u200b", "")
     .replace(/\\(.)/g, "$1");
-  return { text, links, files: uploads.map((file) => ({ name: file.filename, data: file.data })) };
+  return {
+    text,
+    links,
+    files: uploads.map((file) => ({ name: file.filename, data: file.data })),
+    choices: buttonsOf(message).map((button) => button.label),
+  };
 }
 
 /** The messages that answered one interaction, in order, and whether each was ephemeral. */
@@ -43,13 +69,18 @@ function answersIn(requests: readonly RecordedRequest[]): Sent[] {
       const { type, data } = request.body;
       const ephemeral = ((data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
       if (type === InteractionResponseType.DeferredChannelMessageWithSource) deferredEphemeral = ephemeral;
-      else sent.push({ shown: shownOf(data, request.files), ephemeral });
+      else sent.push({ shown: shownOf(data, request.files), ephemeral, raw: data });
     } else if (request.method === "PATCH") {
-      sent.push({ shown: shownOf(request.body, request.files), ephemeral: deferredEphemeral });
+      sent.push({
+        shown: shownOf(request.body, request.files),
+        ephemeral: deferredEphemeral,
+        raw: request.body,
+      });
     } else if (request.method === "POST") {
       sent.push({
         shown: shownOf(request.body, request.files),
         ephemeral: ((request.body.flags ?? 0) & MessageFlags.Ephemeral) !== 0,
+        raw: request.body,
       });
     }
   }
@@ -61,6 +92,8 @@ export function discordDriver(): Driver {
   let fake: FakeDiscord | undefined;
   let adapter: Adapter | undefined;
   let logs: readonly LogLine[] = [];
+  /** The messages of the last answer, whose buttons `press` taps. */
+  let last: readonly Sent[] = [];
   const world = () => {
     if (!fake) throw new Error("the Discord driver is not started");
     return fake;
@@ -70,6 +103,19 @@ export function discordDriver(): Driver {
     visible: where === "group" ? sent.filter((s) => !s.ephemeral).map((s) => s.shown) : [],
     personal: sent.filter((s) => where === "private" || s.ephemeral).map((s) => s.shown),
   });
+
+  const placeOf = (where: "private" | "group") => (where === "group" ? {} : { in: "dm" as const });
+  /** Every message that answers the interaction these requests belong to, once all have come. */
+  async function answersTo(requests: readonly RecordedRequest[], expected: Response): Promise<Sent[]> {
+    const discord = world();
+    const token = requests[0]?.path.split("/")[3] ?? "";
+    const count = expected.kind === "reply" ? renderReply(expected.reply).length : 0;
+    last = await waitUntil(() => {
+      const answers = answersIn(discord.requestsFor(token));
+      return answers.length >= count && answers;
+    });
+    return [...last];
+  }
 
   return {
     name: "discord",
@@ -96,16 +142,17 @@ export function discordDriver(): Driver {
     },
 
     async send(line, where, expected) {
-      const discord = world();
       const { name, options } = slashFromLine(line, contractCommands);
-      const { id, requests } = await discord.runCommand(name, options, where === "group" ? {} : { in: "dm" });
-      const token = requests[0]?.path.split("/")[3] ?? "";
-      const count = expected.kind === "reply" ? renderReply(expected.reply).length : 0;
-      const sent = await waitUntil(() => {
-        const answers = answersIn(discord.requestsFor(token));
-        return answers.length >= count && answers;
-      });
-      return { seen: seenIn(where, sent), requestId: id };
+      const { id, requests } = await world().runCommand(name, options, placeOf(where));
+      return { seen: seenIn(where, await answersTo(requests, expected)), requestId: id };
+    },
+
+    async press(label, where, expected) {
+      const under = last.findLast((sent) => buttonsOf(sent.raw).some((b) => b.label === label));
+      const button = under && buttonsOf(under.raw).find((b) => b.label === label);
+      if (!under || !button) throw new Error(`no button "${label}" under the last answer`);
+      const { requests } = await world().pressButton(button.id, under.raw, placeOf(where));
+      return seenIn(where, await answersTo(requests, expected));
     },
 
     async flood(line, times) {

@@ -25,6 +25,8 @@ export interface Shown {
   text: string;
   links: string[];
   files?: ShownFile[];
+  /** The labels of the buttons under the message (a reply's choices), where the platform has them. */
+  choices?: string[];
 }
 
 export interface Seen {
@@ -51,6 +53,11 @@ export interface Driver {
    * complete read it (Discord: how many messages it renders to). `requestId` is the platform's id.
    */
   send(line: string, where: Where, expected: Response): Promise<{ seen: Seen; requestId?: string }>;
+  /**
+   * Platforms with buttons: the person taps the button with this label under the last reply in that
+   * chat, and the adapter answers the tap (`expected` as for `send`).
+   */
+  press?(label: string, where: Where, expected: Response): Promise<Seen>;
   /** Sends the line `times` times back to back in the private chat, then stops the adapter once all were handled. */
   flood(line: string, times: number): Promise<Seen>;
   stop(): Promise<void>;

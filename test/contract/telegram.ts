@@ -24,6 +24,7 @@ const shownOf = (message: BotMessage): Shown => ({
         },
       ]
     : [],
+  choices: (message.replyMarkup?.inline_keyboard ?? []).flat().map((button) => button.text),
 });
 
 /**
@@ -44,6 +45,20 @@ export function telegramDriver(): Driver {
       .slice(from)
       .map(shownOf)
       .filter((shown) => !isBarrier(shown));
+
+  /** Does `act` in the chat, then waits for the barrier sent after it; returns what arrived since. */
+  async function answered(where: "private" | "group", act: (chat: Chat) => void) {
+    const chat = chatOf(where);
+    const fromGroup = fake.messagesIn(group.id).length;
+    const fromDirect = fake.messagesIn(direct.id).length;
+    act(chat);
+    const requestId = String(fake.lastUpdateId);
+    fake.userSays(user, chat, `/${BARRIER}`);
+    const from = where === "group" ? fromGroup : fromDirect;
+    await fake.waitFor(() => fake.messagesIn(chat.id).slice(from).map(shownOf).some(isBarrier));
+    const visible = where === "group" ? since(group, fromGroup) : [];
+    return { seen: { visible, personal: since(direct, fromDirect) }, requestId };
+  }
 
   return {
     name: "telegram",
@@ -77,18 +92,19 @@ export function telegramDriver(): Driver {
       canManage: async () => true,
     }),
 
-    // One chat's updates are handled in order: once the barrier is answered, so is the line.
+    // One person's updates are handled in order: once the barrier is answered, so is what came before.
     async send(line, where) {
+      const { seen, requestId } = await answered(where, (chat) => fake.userSays(user, chat, line));
+      return { seen, requestId };
+    },
+
+    async press(label, where) {
       const chat = chatOf(where);
-      const fromGroup = fake.messagesIn(group.id).length;
-      const fromDirect = fake.messagesIn(direct.id).length;
-      fake.userSays(user, chat, line);
-      const requestId = String(fake.lastUpdateId);
-      fake.userSays(user, chat, `/${BARRIER}`);
-      const from = where === "group" ? fromGroup : fromDirect;
-      await fake.waitFor(() => fake.messagesIn(chat.id).slice(from).map(shownOf).some(isBarrier));
-      const visible = where === "group" ? since(group, fromGroup) : [];
-      return { seen: { visible, personal: since(direct, fromDirect) }, requestId };
+      const under = fake
+        .messagesIn(chat.id)
+        .findLast((sent) => sent.replyMarkup?.inline_keyboard.flat().some((b) => b.text === label));
+      if (!under) throw new Error(`no button "${label}" in the ${where} chat`);
+      return (await answered(where, () => fake.userPresses(user, under, label))).seen;
     },
 
     async flood(line, times) {

@@ -17,7 +17,7 @@ import type { Adapter, Lease, Leases } from "../../core/ports.ts";
 import type { Reply } from "../../core/reply.ts";
 import { channelIdOf } from "./address.ts";
 import { startError } from "./errors.ts";
-import { handleAutocomplete, handleChatInput, NO_MENTIONS } from "./interactions.ts";
+import { handleAutocomplete, handleButton, handleChatInput, NO_MENTIONS } from "./interactions.ts";
 import { postTo } from "./outbox.ts";
 import { renderReply } from "./render.ts";
 
@@ -85,18 +85,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): Adapter {
     try {
       if (interaction.isAutocomplete()) {
         await handleAutocomplete(interaction, services);
-      } else if (interaction.isChatInputCommand()) {
-        if (!stopping) await handleChatInput(interaction, { core, deferAfterMs });
-        else
+      } else if (interaction.isChatInputCommand() || interaction.isButton()) {
+        if (stopping)
           await interaction.reply({
             content: STOPPING_MESSAGE,
             flags: MessageFlags.Ephemeral,
             allowedMentions: NO_MENTIONS,
           });
+        else if (interaction.isButton()) await handleButton(interaction, { core, deferAfterMs });
+        else await handleChatInput(interaction, { core, deferAfterMs });
       }
     } catch (error) {
       logger.error({ err: error, interactionId: interaction.id }, "discord interaction failed");
-      if (!interaction.isChatInputCommand()) return;
+      if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
       const [message] = renderReply(internalErrorReply(interaction.id));
       const answer: InteractionReplyOptions = {
         ...message,

@@ -3,6 +3,7 @@ import {
   ApplicationCommandOptionType,
   type AttachmentBuilder,
   type AutocompleteInteraction,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type InteractionEditReplyOptions,
@@ -18,7 +19,10 @@ import type { Reply } from "../../core/reply.ts";
 import { channelAddress, userAddress } from "./address.ts";
 import { MAX_SUGGESTIONS, suggesters } from "./autocomplete.ts";
 import { attachmentsOf } from "./files.ts";
-import { type RenderedMessage, renderReply } from "./render.ts";
+import { CHOICE_PREFIX, type RenderedMessage, renderReply } from "./render.ts";
+
+/** What the bot answers: a slash command, or a press of one of its reply's buttons (a Choice). */
+export type Answerable = ChatInputCommandInteraction | ButtonInteraction;
 
 export interface InteractionDeps {
   core: Core;
@@ -47,12 +51,13 @@ const toEditOptions = (
 ): InteractionEditReplyOptions => ({
   content: message.content ?? null,
   embeds: message.embeds ?? [],
+  components: message.components ?? [],
   allowedMentions: NO_MENTIONS,
   ...(files.length > 0 ? { files } : {}),
 });
 
 /** Who ran the interaction and where: a server channel is a group, a DM with the bot is private. */
-export function callerOf(interaction: ChatInputCommandInteraction): Caller {
+export function callerOf(interaction: Answerable): Caller {
   const { user } = interaction;
   return {
     userId: userAddress(user.id),
@@ -76,12 +81,18 @@ export function inputOf(interaction: ChatInputCommandInteraction): Input & { kin
   };
 }
 
+/** A button press as the core's input: the line its choice runs, as if the person had typed it. */
+const choiceInput = (interaction: ButtonInteraction): Input & { kind: "text" } => ({
+  kind: "text",
+  text: interaction.customId.slice(CHOICE_PREFIX.length),
+});
+
 /** The interaction as the core's event: always addressed to the bot, and replies can be ephemeral. */
-export const eventOf = (interaction: ChatInputCommandInteraction): Inbound => ({
+export const eventOf = (interaction: Answerable): Inbound => ({
   via: "discord",
   requestId: interaction.id,
   caller: callerOf(interaction),
-  input: inputOf(interaction),
+  input: interaction.isButton() ? choiceInput(interaction) : inputOf(interaction),
   addressed: true,
   ephemeral: true,
 });
@@ -91,11 +102,7 @@ export const eventOf = (interaction: ChatInputCommandInteraction): Inbound => ({
  * Its files are attachments of the last message, so they come after the text that explains them
  * and are seen by exactly those who see that message (ephemeral stays ephemeral).
  */
-export async function respond(
-  interaction: ChatInputCommandInteraction,
-  reply: Reply,
-  ephemeral: boolean,
-): Promise<void> {
+export async function respond(interaction: Answerable, reply: Reply, ephemeral: boolean): Promise<void> {
   const messages = renderReply(reply);
   const [first, ...rest] = messages;
   if (!first) return;
@@ -127,7 +134,7 @@ function answersPrivately(input: Input & { kind: "command" }, core: Core): boole
 
 /** The core's response; if it has not come within `deferAfterMs`, defers first so Discord keeps waiting. */
 async function handleWithDeferral(
-  interaction: ChatInputCommandInteraction,
+  interaction: Answerable,
   event: Inbound,
   deps: InteractionDeps,
 ): Promise<Response> {
@@ -139,9 +146,9 @@ async function handleWithDeferral(
   ]);
   timer.abort();
   if (early) return early;
-  const input = event.input as Input & { kind: "command" };
-  // Personal commands defer privately so the placeholder is seen only by the caller.
-  await interaction.deferReply(answersPrivately(input, deps.core) ? { flags: MessageFlags.Ephemeral } : {});
+  // Personal commands (and button presses, always answered privately) defer privately too.
+  const privately = event.input.kind !== "command" || answersPrivately(event.input, deps.core);
+  await interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
   return running;
 }
 
@@ -160,6 +167,27 @@ export async function handleChatInput(
     return;
   }
   await respond(interaction, response.reply, response.to === "sender");
+}
+
+/**
+ * Runs the choice under a reply that was pressed, through the core like a typed command, and
+ * answers the person who pressed it alone: a tap to read more is theirs, not a post to the channel.
+ */
+export async function handleButton(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
+  if (!interaction.customId.startsWith(CHOICE_PREFIX)) {
+    await interaction.reply({
+      content: "This button is no longer in use. Ask again with /ask.",
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+    return;
+  }
+  const response = await handleWithDeferral(interaction, eventOf(interaction), deps);
+  if (response.kind !== "reply") {
+    if (interaction.deferred) await interaction.deleteReply();
+    return;
+  }
+  await respond(interaction, response.reply, true);
 }
 
 /** Answers an autocomplete request with suggestions for the focused option (none when it has no suggester). */

@@ -1,5 +1,11 @@
-import type { APIEmbed } from "discord.js";
-import { type Block, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  ButtonStyle,
+  ComponentType,
+} from "discord.js";
+import { type Block, type Choice, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
 import { charBoundary, clip } from "../../core/text.ts";
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message). */
@@ -10,12 +16,50 @@ export const LIMITS = {
   embedFooter: 2048,
   embedTotal: 6000,
   embedsPerMessage: 10,
+  buttonLabel: 80,
+  customId: 100,
+  actionRows: 5,
 } as const;
+
+/** Marks a button's custom id as a choice to run (see src/core/reply.ts, Choice). */
+export const CHOICE_PREFIX = "c:";
 
 /** One message as Discord's API takes it, before flags and allowed mentions are added. */
 export interface RenderedMessage {
   content?: string;
   embeds?: APIEmbed[];
+  components?: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+}
+
+/**
+ * A reply's choices as buttons, one per row (labels are whole questions), at most five. A choice
+ * whose line does not fit in a custom id is left out; the reply's text still names it.
+ */
+function choiceRows(
+  choices: readonly Choice[] = [],
+): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  return choices
+    .filter((choice) => CHOICE_PREFIX.length + choice.line.length <= LIMITS.customId)
+    .slice(0, LIMITS.actionRows)
+    .map((choice) => ({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label: clip(choice.label, LIMITS.buttonLabel),
+          custom_id: `${CHOICE_PREFIX}${choice.line}`,
+        },
+      ],
+    }));
+}
+
+/** The reply's messages with its choices' buttons under the last one. */
+function withChoices(messages: RenderedMessage[], reply: Reply): RenderedMessage[] {
+  const rows = choiceRows(reply.choices);
+  const last = messages.at(-1);
+  if (last && rows.length > 0) last.components = rows;
+  return messages;
 }
 
 // Stepwise's accent colour on the side of every embed.
@@ -122,7 +166,10 @@ export function renderReply(reply: Reply): RenderedMessage[] {
 
   if (reply.title === undefined) {
     const text = [body, note?.trim() ? `-# ${escapeText(note)}` : ""].filter(Boolean).join("\n\n");
-    return splitText(text === "" ? "Done." : text, LIMITS.content).map((content) => ({ content }));
+    return withChoices(
+      splitText(text === "" ? "Done." : text, LIMITS.content).map((content) => ({ content })),
+      reply,
+    );
   }
 
   const descriptions = body === "" ? [""] : splitText(body, LIMITS.embedDescription);
@@ -156,5 +203,5 @@ export function renderReply(reply: Reply): RenderedMessage[] {
     size += next;
   }
   messages.push({ embeds: current });
-  return messages;
+  return withChoices(messages, reply);
 }

@@ -3,10 +3,10 @@ import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { DeliveryError } from "../../core/errors.ts";
 import type { Attachment, Reply } from "../../core/reply.ts";
 import { clip } from "../../core/text.ts";
-import { escapeHtml, renderHtml } from "./render.ts";
+import { choicesKeyboard, escapeHtml, renderHtml } from "./render.ts";
 
 export interface SendOptions {
-  /** Buttons under the last message of the reply. */
+  /** Buttons under the last message of the reply, instead of those for the reply's choices. */
   keyboard?: InlineKeyboardMarkup;
   /** The message this answers (groups: keeps the thread readable). */
   replyTo?: number;
@@ -57,6 +57,7 @@ export async function sendReply(
   options: SendOptions = {},
 ): Promise<Message[]> {
   const messages = outgoing(reply);
+  const keyboard = options.keyboard ?? choicesKeyboard(reply.choices);
   const sent: Message[] = [];
   // grammY types its signal with the abort-controller package; Node's own is the same at run time.
   const signal = options.signal as Parameters<Api["sendMessage"]>[3];
@@ -66,7 +67,7 @@ export async function sendReply(
       ...(i === 0 && options.replyTo !== undefined
         ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
         : {}),
-      ...(i === messages.length - 1 && options.keyboard ? { reply_markup: options.keyboard } : {}),
+      ...(i === messages.length - 1 && keyboard ? { reply_markup: keyboard } : {}),
     };
     if (message.kind === "text") {
       sent.push(

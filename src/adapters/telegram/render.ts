@@ -1,5 +1,23 @@
-import { type Block, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { type Block, type Choice, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
 import { clip } from "../../core/text.ts";
+
+/** Marks a button's data as a choice to run (guided input's buttons start with "g:"). */
+export const CHOICE_PREFIX = "c:";
+/** Telegram carries at most this many bytes of data with a button. */
+const CALLBACK_DATA_LIMIT = 64;
+
+/**
+ * A reply's choices as buttons, one per row (labels are whole questions). A choice whose line does
+ * not fit in a button's data is left out; the reply's text still names it.
+ */
+export function choicesKeyboard(choices: readonly Choice[] = []): InlineKeyboardMarkup | undefined {
+  const rows = choices
+    .map((choice) => ({ text: choice.label, callback_data: `${CHOICE_PREFIX}${choice.line}` }))
+    .filter((button) => Buffer.byteLength(button.callback_data) <= CALLBACK_DATA_LIMIT)
+    .map((button) => [button]);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
+}
 
 /** Telegram's limit for one text message (counted after entities are parsed; we count the HTML). */
 export const MESSAGE_LIMIT = 4096;

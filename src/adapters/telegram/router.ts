@@ -12,7 +12,7 @@ import { admission, hear } from "./admission.ts";
 import { describeApiError } from "./delivery.ts";
 import { applyAnswer, type Flow, GuidedInputs, inputOf, nextQuestion, type Question } from "./guided.ts";
 import { deliverPrivately, privateOnly } from "./privacy.ts";
-import { renderHtml } from "./render.ts";
+import { CHOICE_PREFIX, renderHtml } from "./render.ts";
 import { eventOf, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
 
 /**
@@ -180,6 +180,11 @@ const buttonLabel = (choice: string) => choice.replaceAll("_", " ");
 
 async function onButton(request: Request, data: string): Promise<void> {
   const { ctx, flows } = request;
+  if (data.startsWith(CHOICE_PREFIX)) {
+    // A choice under an answer: run its line as if typed, like any command (already counted).
+    await ctx.answerCallbackQuery();
+    return submit(request, { kind: "text", text: data.slice(CHOICE_PREFIX.length) });
+  }
   const match = BUTTON_DATA.exec(data);
   const flow = flows.current(request.chatId, request.userId);
   const question = flow && nextQuestion(flow);

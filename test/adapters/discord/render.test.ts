@@ -5,6 +5,29 @@ import { bullets, fields, paragraph, reply } from "../../../src/core/reply.ts";
 const words = (text: string) => text.split(/\s+/).filter(Boolean);
 
 describe("Discord renderer", () => {
+  it("GIVEN a reply with choices THEN the last message carries one button per row, at most five, labels within 80", () => {
+    const long = "A".repeat(120);
+    const choices = [
+      ...Array.from({ length: 6 }, (_, i) => ({
+        label: i === 0 ? long : `Entry ${i}`,
+        line: `/ask entry-${i}`,
+      })),
+      { label: "Too long to run", line: `/ask ${"x".repeat(120)}` },
+    ];
+    const messages = renderReply(
+      reply({ title: "No vetted answer", blocks: [paragraph("Closest:")], choices }),
+    );
+    const rows = messages.at(-1)?.components ?? [];
+    expect(rows).toHaveLength(LIMITS.actionRows);
+    const buttons = rows.map((row) => row.components);
+    expect(buttons.every((row) => row.length === 1)).toBe(true);
+    const [first] = buttons.flat();
+    expect(first?.label).toHaveLength(LIMITS.buttonLabel);
+    expect(first?.label?.endsWith("…")).toBe(true);
+    expect(buttons.flat().map((b) => b.custom_id)).toEqual([0, 1, 2, 3, 4].map((i) => `c:/ask entry-${i}`));
+    expect(renderReply(reply({ blocks: [paragraph("no choices")] }))[0]?.components).toBeUndefined();
+  });
+
   it("GIVEN a titled reply THEN one embed: title, escaped body, sources as links, the note as footer", () => {
     const [message, ...rest] = renderReply(
       reply({

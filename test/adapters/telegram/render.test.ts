@@ -1,12 +1,32 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { escapeHtml, MESSAGE_LIMIT, renderHtml } from "../../../src/adapters/telegram/render.ts";
+import {
+  choicesKeyboard,
+  escapeHtml,
+  MESSAGE_LIMIT,
+  renderHtml,
+} from "../../../src/adapters/telegram/render.ts";
 import { bullets, fields, paragraph, reply } from "../../../src/core/reply.ts";
 import { parseTelegramHtml } from "../../fakes/telegram/html.ts";
 import { fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { type Harness, startTelegram, testCommands } from "./harness.ts";
 
 const HOSTILE = `<script>alert("x")</script> <b>unclosed & <i>bad</b> &amp; &#x41; </a> >`;
+
+describe("Telegram choice buttons", () => {
+  it("GIVEN choices THEN one button per row whose data runs the line; one too long for Telegram's 64 bytes is left out", () => {
+    const keyboard = choicesKeyboard([
+      { label: "What is the OET?", line: "/ask oet-medicine-requirement" },
+      { label: "Too long", line: `/ask ${"x".repeat(60)}` },
+      { label: "Signals", line: "/ask eras-signals-basics" },
+    ]);
+    expect(keyboard?.inline_keyboard).toEqual([
+      [{ text: "What is the OET?", callback_data: "c:/ask oet-medicine-requirement" }],
+      [{ text: "Signals", callback_data: "c:/ask eras-signals-basics" }],
+    ]);
+    expect(choicesKeyboard([])).toBeUndefined();
+  });
+});
 
 describe("Telegram HTML renderer", () => {
   it("GIVEN text with HTML in every part THEN what users see is that text, exactly", () => {

@@ -9,6 +9,7 @@ import {
   type APIUser,
   ApplicationCommandType,
   ChannelType,
+  ComponentType,
   InteractionContextType,
   InteractionType,
   PermissionFlagsBits,
@@ -178,30 +179,38 @@ export interface InteractionOptions {
 
 type InteractionPayload = APIChatInputApplicationCommandInteraction & Record<string, unknown>;
 
-function interaction(
-  world: World,
-  type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete,
-  name: string,
-  options: APIApplicationCommandInteractionDataOption[],
-  where: InteractionOptions,
-): InteractionPayload {
+/** What an interaction carries: a slash command (or its autocomplete), or a press of a bot message's button. */
+type InteractionKind =
+  | {
+      type: InteractionType.ApplicationCommand | InteractionType.ApplicationCommandAutocomplete;
+      name: string;
+      options: APIApplicationCommandInteractionDataOption[];
+    }
+  | { type: InteractionType.MessageComponent; customId: string; message: APIMessage };
+
+function interaction(world: World, kind: InteractionKind, where: InteractionOptions): InteractionPayload {
   const inGuild = (where.in ?? "guild") === "guild";
   const guild = where.guild ?? (guildsOf(world)[0] as Guild);
   const channelId = inGuild ? guild.channelId : world.dmChannelId;
   const member = where.user ?? world.member;
+  const data =
+    kind.type === InteractionType.MessageComponent
+      ? { custom_id: kind.customId, component_type: ComponentType.Button }
+      : {
+          id: snowflake(),
+          name: kind.name,
+          type: ApplicationCommandType.ChatInput,
+          options: kind.options,
+          ...(inGuild ? { guild_id: guild.id } : {}),
+        };
   const common = {
     id: snowflake(),
     application_id: world.applicationId,
-    type,
+    type: kind.type,
     token: `interaction-token-${snowflake()}`,
     version: 1,
-    data: {
-      id: snowflake(),
-      name,
-      type: ApplicationCommandType.ChatInput,
-      options,
-      ...(inGuild ? { guild_id: guild.id } : {}),
-    },
+    data,
+    ...(kind.type === InteractionType.MessageComponent ? { message: kind.message } : {}),
     app_permissions: memberPermissions(false),
     locale: "en-US",
     entitlements: [],
@@ -268,7 +277,7 @@ export const commandInteraction = (
   name: string,
   options: APIApplicationCommandInteractionDataOption[] = [],
   where: InteractionOptions = {},
-) => interaction(world, InteractionType.ApplicationCommand, name, options, where);
+) => interaction(world, { type: InteractionType.ApplicationCommand, name, options }, where);
 
 /** An INTERACTION_CREATE payload for autocomplete; one option carries `focused: true`. */
 export const autocompleteInteraction = (
@@ -276,7 +285,15 @@ export const autocompleteInteraction = (
   name: string,
   options: APIApplicationCommandInteractionDataOption[],
   where: InteractionOptions = {},
-) => interaction(world, InteractionType.ApplicationCommandAutocomplete, name, options, where);
+) => interaction(world, { type: InteractionType.ApplicationCommandAutocomplete, name, options }, where);
+
+/** An INTERACTION_CREATE payload for a press of a button (by its custom id) under a bot message. */
+export const buttonInteraction = (
+  world: World,
+  customId: string,
+  message: APIMessage,
+  where: InteractionOptions = {},
+) => interaction(world, { type: InteractionType.MessageComponent, customId, message }, where);
 
 /** The message object Discord returns for a message the bot posted, with the files it uploaded. */
 export function message(
@@ -285,6 +302,7 @@ export function message(
   body: {
     content?: string;
     embeds?: APIMessage["embeds"];
+    components?: APIMessage["components"];
     flags?: number;
     attachments?: Array<{ id: number | string; description?: string }>;
   },
@@ -320,7 +338,7 @@ export function message(
     pinned: false,
     type: 0,
     flags: body.flags ?? 0,
-    components: [],
+    components: body.components ?? [],
     ...(webhookId ? { webhook_id: webhookId, application_id: world.applicationId } : {}),
   };
 }

@@ -68,6 +68,34 @@ function uploadProblem(request: RecordedRequest): Answer | undefined {
   return undefined;
 }
 
+/**
+ * Refuses message components as Discord does (discord.com/developers/docs/components/reference):
+ * at most 5 action rows of at most 5 buttons, each button's label 1-80 characters and its
+ * custom_id 1-100.
+ */
+function componentProblem(request: RecordedRequest): Answer | undefined {
+  const data = request.body?.data ?? request.body;
+  const rows = (data?.components ?? []) as Array<{ type: number; components?: Json[] }>;
+  const invalid = (detail: string): Answer => [
+    400,
+    { message: "Invalid Form Body", code: 50035, errors: { components: detail } },
+  ];
+  if (rows.length > 5) return invalid("Must be 5 or fewer in length.");
+  for (const row of rows) {
+    const buttons = row.components ?? [];
+    if (row.type !== 1 || buttons.length === 0 || buttons.length > 5) return invalid("Invalid action row.");
+    for (const button of buttons) {
+      const label = String(button.label ?? "");
+      const customId = String(button.custom_id ?? "");
+      if (button.type !== 2) return invalid("Unknown component type.");
+      if (label.length < 1 || label.length > 80) return invalid("label: Must be between 1 and 80 in length.");
+      if (customId.length < 1 || customId.length > 100)
+        return invalid("custom_id: Must be between 1 and 100 in length.");
+    }
+  }
+  return undefined;
+}
+
 export interface ApiError {
   status: number;
   code: number;
@@ -122,7 +150,7 @@ export class FakeRest {
   route(request: RecordedRequest): Answer {
     const { method, path } = request;
     const { world } = this;
-    const refused = uploadProblem(request);
+    const refused = uploadProblem(request) ?? componentProblem(request);
     if (refused) return refused;
     const parts = path.split("/").slice(1);
     // Interaction callbacks and webhooks are authorized by their token in the path.

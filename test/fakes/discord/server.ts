@@ -11,6 +11,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import {
   type APIApplicationCommandInteractionDataOption,
+  type APIEmbed,
+  type APIMessage,
   GatewayDispatchEvents,
   GatewayOpcodes,
   InteractionResponseType,
@@ -18,12 +20,14 @@ import {
 import { type WebSocket, WebSocketServer } from "ws";
 import {
   autocompleteInteraction,
+  buttonInteraction,
   commandInteraction,
   type Guild,
   guildCreate,
   guildIdOnShard,
   guildsOf,
   type InteractionOptions,
+  message,
   newWorld,
   shardOf,
   snowflake,
@@ -203,7 +207,27 @@ export class FakeDiscord {
     options: APIApplicationCommandInteractionDataOption[] = [],
     where: InteractionOptions = {},
   ): Promise<{ id: string; requests: RecordedRequest[] }> {
-    const payload = commandInteraction(this.world, name, options, where);
+    return this.interact(commandInteraction(this.world, name, options, where));
+  }
+
+  /**
+   * Presses a button (by its custom id) under a message the bot sent with these components, and
+   * resolves once the press has been answered, as `runCommand` does.
+   */
+  async pressButton(
+    customId: string,
+    on: { embeds?: APIEmbed[]; components?: APIMessage["components"] },
+    where: InteractionOptions = {},
+  ): Promise<{ id: string; requests: RecordedRequest[] }> {
+    const inGuild = (where.in ?? "guild") === "guild";
+    const guild = where.guild ?? (guildsOf(this.world)[0] as Guild);
+    const shown = message(this.world, inGuild ? guild.channelId : this.world.dmChannelId, on);
+    return this.interact(buttonInteraction(this.world, customId, shown, where));
+  }
+
+  private async interact(
+    payload: ReturnType<typeof commandInteraction>,
+  ): Promise<{ id: string; requests: RecordedRequest[] }> {
     this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
     const forThis = (r: RecordedRequest) => r.path.includes(`/${payload.token}`);
     const callback = await this.waitForRequest((r) => forThis(r) && r.path.endsWith("/callback"));
