@@ -181,8 +181,11 @@ const buttonLabel = (choice: string) => choice.replaceAll("_", " ");
 async function onButton(request: Request, data: string): Promise<void> {
   const { ctx, flows } = request;
   if (data.startsWith(CHOICE_PREFIX)) {
-    // A choice under an answer: run its line as if typed, like any command (already counted).
+    // A choice under an answer: its line runs as if typed (already counted), and like a typed
+    // command it replaces a question left open.
     await ctx.answerCallbackQuery();
+    const open = flows.current(request.chatId, request.userId);
+    if (open) flows.end(open);
     return submit(request, { kind: "text", text: data.slice(CHOICE_PREFIX.length) });
   }
   const match = BUTTON_DATA.exec(data);

@@ -140,6 +140,30 @@ describe("Telegram adapter: guided input", () => {
     expect(bot.fake.messagesIn(group.id)).toHaveLength(2);
   });
 
+  it("GIVEN a question left open WHEN a choice under an earlier answer is tapped THEN that entry answers and the question closes", async () => {
+    const user = fakeUser("Ines");
+    const chat = privateChatOf(user);
+    const bare = await startTelegram();
+    try {
+      const declined = await bare.say(user, chat, "/ask is the ECFMG thing hard for people from my country");
+      const [choice] = buttonsOf(declined);
+      expect(buttonsOf(declined)).toHaveLength(5);
+      const prompt = await bare.say(user, chat, "/score add");
+      expect(buttonsOf(prompt)).toContain("step1");
+      bare.fake.userPresses(user, declined, choice ?? "");
+      const entry = await bare.fake.waitFor(() => bare.fake.messagesIn(chat.id)[2]);
+      expect(entry.message.text.startsWith(choice ?? "")).toBe(true);
+      const late = bare.fake.userPresses(user, prompt, "step1");
+      const answer = await bare.fake.waitFor(() =>
+        bare.fake.callbackAnswers.find((a) => a.callback_query_id === late),
+      );
+      expect(answer.text).toContain("no longer open");
+      expect(bare.fake.messagesIn(chat.id)).toHaveLength(3);
+    } finally {
+      await bare.stop();
+    }
+  });
+
   it("GIVEN /ask with no question THEN it asks for the question as typed text", async () => {
     const user = fakeUser("Jo");
     const chat = privateChatOf(user);
