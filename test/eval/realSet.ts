@@ -57,6 +57,9 @@ export interface RealScore {
   /** Answerable questions declined with an answering entry among the closest ones offered. */
   declined: number;
   offered: number;
+  /** In-scope questions answered with the wrong entry, where an answering entry is among the related ones. */
+  wrongAnswered: number;
+  wrongOffered: number;
   misses: string[];
 }
 
@@ -73,6 +76,8 @@ export function scoreRealSet(
     outDeclined: 0,
     declined: 0,
     offered: 0,
+    wrongAnswered: 0,
+    wrongOffered: 0,
     misses: [],
   };
   for (const item of items) {
@@ -86,6 +91,11 @@ export function scoreRealSet(
       s.declined++;
       const expected = item.expect === "none" ? [] : item.expect;
       if (decision.suggestions.some((entry) => expected.includes(entry.id))) s.offered++;
+    }
+    if (answerable && decision.kind === "answer" && outcome === "wrong") {
+      s.wrongAnswered++;
+      const expected = item.expect === "none" ? [] : item.expect;
+      if (decision.related.some((entry) => expected.includes(entry.id))) s.wrongOffered++;
     }
     if (item.scope === "out") {
       s.outOfScope++;
@@ -109,5 +119,5 @@ export function scoreRealSet(
 const pct = (part: number, whole: number) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`);
 
 export function describeRealScore(label: string, s: RealScore): string {
-  return `${label}: right ${s.right}/${s.answerable} (${pct(s.right, s.answerable)}) of answerable; confidently wrong ${s.wrong}/${s.total} (${pct(s.wrong, s.total)}); out of scope declined ${s.outDeclined}/${s.outOfScope} (${pct(s.outDeclined, s.outOfScope)}); declined with the answering entry offered ${s.offered}/${s.declined}`;
+  return `${label}: right ${s.right}/${s.answerable} (${pct(s.right, s.answerable)}) of answerable; confidently wrong ${s.wrong}/${s.total} (${pct(s.wrong, s.total)}); out of scope declined ${s.outDeclined}/${s.outOfScope} (${pct(s.outDeclined, s.outOfScope)}); declined with the answering entry offered ${s.offered}/${s.declined}; wrong with the answering entry among the related ${s.wrongOffered}/${s.wrongAnswered}`;
 }
