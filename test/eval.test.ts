@@ -23,24 +23,40 @@ type EvalSet = z.infer<typeof evalSetSchema>;
 
 /**
  * Floors that stop /ask from getting worse. The guide-worded sets were written from the entries'
- * own wording and tuned on by earlier work, so they only guard against regressions.
+ * own wording and tuned on by earlier work, so they only guard against regressions. 0.75 until
+ * 2026-11-29, then 0.65: min_phrasing_coverage went from 0.5 to 0.6 (see REAL_FLOOR), and questions
+ * worded like the entries lose most from it (from 85.6/76.3/80.3% to 79.8/69.5/72.1%).
  */
-const GUIDE_WORDED_FLOOR = 0.75;
+const GUIDE_WORDED_FLOOR = 0.65;
 const MIN_ABSTAINED = 0.9;
 
 /**
  * Floors on the real questions, set just under what /ask measures today. Issue #10 asks for more
  * (held-out right >= 85%, confidently wrong <= 5%, out of scope declined >= 95%); the test prints
- * where each stands. Raise these as /ask improves; never lower them to pass. The held-out floor moves
- * with the held-out set: 0.40 on the first held-out part, 0.20 on fresh2.yaml (9/42), and since
- * 2026-11-29 0.25 on fresh3.yaml (scored once that day: 15/54), and 0.14 on fresh4.yaml (scored once
- * the same day, first: 7/48); the issue's target is printed on the two pooled. The wrong floor moved once, from
- * 0.09 to 0.095 on 2026-11-29, in the open: two corrections of wrong facts (FSMB, not ECFMG, registers
- * IMGs for the USMLE since January 2026; WFME-recognized accreditation is a note, not an ECFMG
- * eligibility rule) shifted word weights so that two borderline questions got a confident wrong
- * answer (38 -> 40 of 433). Keeping a wrong fact to keep a floor would be the worse trade.
+ * where each stands. Raise these as /ask improves; move one down only in the open, for a trade
+ * that is worth it, never to pass. The held-out floor moves with the held-out set: 0.40 on the
+ * first held-out part, 0.20 on fresh2.yaml (9/42), 0.25 on fresh3.yaml (scored once on 2026-11-29:
+ * 15/54) and 0.14 on fresh4.yaml (scored once the same day: 7/48); the issue's target is printed
+ * on the two pooled. The wrong floor went from 0.09 to 0.095 on 2026-11-29 when two corrections of
+ * wrong facts (FSMB, not ECFMG, registers IMGs for the USMLE; WFME-recognized accreditation is a
+ * note, not an ECFMG rule) shifted word weights so that two borderline questions got a confident
+ * wrong answer: keeping a wrong fact to keep a floor would be the worse trade.
+ *
+ * Later that day min_phrasing_coverage went from 0.5 to 0.6, chosen on the three development sets
+ * not tuned on (right 54 -> 51, wrong 27 -> 19), when declines began to offer the five closest
+ * entries as buttons. On the held-out sets it then measured right 23 -> 19 and wrong 14 -> 12, with
+ * the people who get the right entry, answered or one tap away among those offered, at 71 -> 72 of
+ * 104. Fewer confident wrong answers at the cost of direct answers that become one tap: so the
+ * fresh3 floor went to 0.20 (12/56), the wrong floor down to 0.07 (34/508), and a floor on reaching
+ * the right entry on the held-out sets was added.
  */
-const REAL_FLOOR = { heldOutRight: 0.25, heldOut4Right: 0.14, wrong: 0.095, outDeclined: 0.95 };
+const REAL_FLOOR = {
+  heldOutRight: 0.2,
+  heldOut4Right: 0.14,
+  heldOutReached: 0.65,
+  wrong: 0.07,
+  outDeclined: 0.95,
+};
 
 /** sha256 of the first held-out question list, frozen on 2026-11-28 (see test/eval/real/split.mjs). */
 const FROZEN_HELD_OUT_SHA256 = "a190cb871204f35dd19c502f33ca656d7489b811936702e0986fe04d1013609f";
@@ -211,6 +227,7 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
     const wrong = sum((s) => s.wrong) / sum((s) => s.total);
     const declined = sum((s) => s.outDeclined) / sum((s) => s.outOfScope);
     const right = (h.right + h4.right) / (h.answerable + h4.answerable);
+    const reached = (h.right + h.offered + h4.right + h4.offered) / (h.answerable + h4.answerable);
     const met = (ok: boolean) => (ok ? "met" : "NOT MET");
     console.log(
       [
@@ -222,12 +239,14 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
         describeRealScore("held-out: fresh4 (frozen 2026-11-29)", h4),
         `issue #10 targets: held-out right (fresh3 and fresh4) >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
           `confidently wrong <= 5% of all real: ${(100 * wrong).toFixed(1)}% ${met(wrong <= 0.05)}; ` +
-          `out of scope declined >= 95%: ${(100 * declined).toFixed(1)}% ${met(declined >= 0.95)}`,
+          `out of scope declined >= 95%: ${(100 * declined).toFixed(1)}% ${met(declined >= 0.95)}; ` +
+          `held-out right or the answering entry offered: ${(100 * reached).toFixed(1)}% (no target)`,
         ...(t.misses.length ? ["tuning misses:", ...t.misses.map((m) => `  - ${m}`)] : []),
       ].join("\n"),
     );
     expect(h.right / h.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutRight);
     expect(h4.right / h4.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOut4Right);
+    expect(reached).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutReached);
     expect(wrong).toBeLessThanOrEqual(REAL_FLOOR.wrong);
     expect(declined).toBeGreaterThanOrEqual(REAL_FLOOR.outDeclined);
   });
