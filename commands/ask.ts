@@ -3,7 +3,7 @@ import { defineCommand } from "../src/core/command.ts";
 import { todayIn } from "../src/core/dates.ts";
 import { bullets, type Choice, paragraph, type Reply, reply } from "../src/core/reply.ts";
 import { decide } from "../src/engine/faq/decide.ts";
-import type { FaqAnswer } from "../src/engine/faq/faq.ts";
+import { type FaqAnswer, RELATED_SHOWN } from "../src/engine/faq/faq.ts";
 import { scoreAnswer } from "../src/engine/faq/scoreAnswer.ts";
 import { type Entry, formatDay, type KnowledgeBase } from "../src/engine/knowledge/knowledge.ts";
 import { seasonNote } from "../src/engine/knowledge/seasons.ts";
@@ -40,8 +40,6 @@ export const ask = defineCommand({
     return answer(services.knowledge, decision, today);
   },
 });
-
-const RELATED_SHOWN = 3;
 
 const curatedRelated = (knowledge: KnowledgeBase, entry: Entry): Entry[] =>
   entry.related.flatMap((id) => knowledge.entry(id) ?? []).slice(0, RELATED_SHOWN);

@@ -153,41 +153,30 @@ async function handleWithDeferral(
 }
 
 /**
- * Runs one slash command through the core and answers it: to everyone in the channel, or
- * ephemerally to the caller alone. A silent refusal is not answered at all (Discord then tells
- * only the caller that the bot did not respond): a flood gets nothing back.
+ * Runs a slash command, or the choice under a reply that was pressed, through the core and answers
+ * it: to everyone in the channel, or ephemerally to the caller alone. A tap to read more is the
+ * tapper's, never a post to the channel. A silent refusal is not answered at all (Discord then
+ * tells only the caller that the bot did not respond): a flood gets nothing back.
  */
-export async function handleChatInput(
-  interaction: ChatInputCommandInteraction,
-  deps: InteractionDeps,
-): Promise<void> {
+async function answer(interaction: Answerable, deps: InteractionDeps): Promise<void> {
   const response = await handleWithDeferral(interaction, eventOf(interaction), deps);
   if (response.kind !== "reply") {
     if (interaction.deferred) await interaction.deleteReply();
     return;
   }
-  await respond(interaction, response.reply, response.to === "sender");
+  await respond(interaction, response.reply, interaction.isButton() || response.to === "sender");
 }
 
-/**
- * Runs the choice under a reply that was pressed, through the core like a typed command, and
- * answers the person who pressed it alone: a tap to read more is theirs, not a post to the channel.
- */
+export const handleChatInput = (interaction: ChatInputCommandInteraction, deps: InteractionDeps) =>
+  answer(interaction, deps);
+
 export async function handleButton(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
-  if (!interaction.customId.startsWith(CHOICE_PREFIX)) {
-    await interaction.reply({
-      content: "This button is no longer in use. Ask again with /ask.",
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: NO_MENTIONS,
-    });
-    return;
-  }
-  const response = await handleWithDeferral(interaction, eventOf(interaction), deps);
-  if (response.kind !== "reply") {
-    if (interaction.deferred) await interaction.deleteReply();
-    return;
-  }
-  await respond(interaction, response.reply, true);
+  if (interaction.customId.startsWith(CHOICE_PREFIX)) return answer(interaction, deps);
+  await interaction.reply({
+    content: "This button is no longer in use. Ask again with /ask.",
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: NO_MENTIONS,
+  });
 }
 
 /** Answers an autocomplete request with suggestions for the focused option (none when it has no suggester). */

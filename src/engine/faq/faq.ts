@@ -116,7 +116,7 @@ const CANDIDATES = 5;
 const SUGGESTIONS = 5;
 
 /** Entries listed under an answer, of which the first are the next-best matches. */
-const RELATED = 3;
+export const RELATED_SHOWN = 3;
 const RIVALS_SHOWN = 2;
 
 /**
@@ -363,7 +363,7 @@ export class FaqIndex {
     ].filter(
       (entry, index, all) => entry.id !== best.entry.id && all.findIndex((e) => e.id === entry.id) === index,
     );
-    return { kind: "answer", hit: best, related: related.slice(0, RELATED) };
+    return { kind: "answer", hit: best, related: related.slice(0, RELATED_SHOWN) };
   }
 
   /**

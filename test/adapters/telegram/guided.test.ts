@@ -152,7 +152,7 @@ describe("Telegram adapter: guided input", () => {
       expect(buttonsOf(prompt)).toContain("step1");
       bare.fake.userPresses(user, declined, choice ?? "");
       const entry = await bare.fake.waitFor(() => bare.fake.messagesIn(chat.id)[2]);
-      expect(entry.message.text.startsWith(choice ?? "")).toBe(true);
+      expect(entry.text.startsWith(choice ?? "")).toBe(true);
       const late = bare.fake.userPresses(user, prompt, "step1");
       const answer = await bare.fake.waitFor(() =>
         bare.fake.callbackAnswers.find((a) => a.callback_query_id === late),
