@@ -73,6 +73,24 @@ describe("console adapter", () => {
     expect(rows[1].text).toContain("There is no command /nope");
   });
 
+  it("GIVEN a declined question THEN the closest entries are numbered, and typing a number opens that entry", async () => {
+    const knowledge = await testKnowledge();
+    const question = "is the ECFMG thing hard for people from my country";
+    const offered = knowledge.faq.hits(question, 5).map((hit) => hit.entry);
+    const text = await chat([`/ask ${question}`, "2", "/about", "3"], false);
+    const [declined = "", second = "", , third = ""] = text.split(/\n(?=\S[^\n]*\n─)/);
+    offered.forEach((entry, i) => {
+      expect(declined).toContain(`  ${i + 1}. ${entry.title}`);
+    });
+    expect(declined).toContain("Type a number to open one of the numbered entries.");
+    expect(second.startsWith(offered[1]?.title ?? "?")).toBe(true);
+    // The opened entry numbers its own related entries; /about has no list, so "3" means the third of those.
+    const relatedThird = knowledge.entry(offered[1]?.related[2] ?? "");
+    expect(relatedThird).toBeDefined();
+    expect(second).toContain(`  3. ${relatedThird?.title}`);
+    expect(third.startsWith(relatedThird?.title ?? "?")).toBe(true);
+  });
+
   it("GIVEN plain text THEN it is treated as a question", async () => {
     const out = await chat(["do programs still care about step 1"], true);
     expect(JSON.parse(out).command).toBe("ask");

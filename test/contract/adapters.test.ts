@@ -154,11 +154,11 @@ describe.each(drivers.map((create) => [create().name, create] as const))(
       });
     }
 
-    // Only platforms with buttons get these (the console's text already names every choice).
+    // Every adapter offers choices: buttons on Telegram and Discord, numbers in the console.
     const press = driver.press?.bind(driver);
     if (press) {
       it.each(driver.groups ? (["private", "group"] as const) : (["private"] as const))(
-        "GIVEN a declined /ask in a %s chat THEN its closest entries are buttons, and a tap answers with that entry",
+        "GIVEN a declined /ask in a %s chat THEN its closest entries are offered, and picking one answers with that entry",
         async (where) => {
           const line = "/ask is the ECFMG thing hard for people from my country";
           const declined = await expectedFor(services, document, driver, line, where);

@@ -7,6 +7,7 @@ import type { SavedFile } from "../../src/adapters/console/files.ts";
 import { consoleCaller, createConsoleAdapter } from "../../src/adapters/console/index.ts";
 import type { Core } from "../../src/core/handle.ts";
 import type { Adapter } from "../../src/core/ports.ts";
+import type { Choice } from "../../src/core/reply.ts";
 import { waitUntil } from "../helpers.ts";
 import { BARRIER, type Driver, isBarrier, type Seen, type Shown } from "./driver.ts";
 
@@ -28,9 +29,14 @@ export function consoleDriver(): Driver {
       buffered = lines.pop() ?? "";
       for (const line of lines) {
         // The console prints addresses next to source titles: the links are in the text.
-        const { text, files = [] } = JSON.parse(line) as { text: string; files?: SavedFile[] };
+        const {
+          text,
+          files = [],
+          choices = [],
+        } = JSON.parse(line) as { text: string; files?: SavedFile[]; choices?: Choice[] };
         printed.push({
           text,
+          choices: choices.map((choice) => choice.label),
           links: [...text.matchAll(/<(https?:[^>]+)>/g)].map((m) => m[1] ?? ""),
           // What the person gets is the file at the printed path, readable by them alone.
           files: files.map(({ path }) => {
@@ -59,6 +65,14 @@ export function consoleDriver(): Driver {
       await waitUntil(() => printed.slice(from).some(isBarrier));
       const personal = printed.slice(from).filter((shown) => !isBarrier(shown));
       return { seen: { visible: [], personal } };
+    },
+
+    // The console's buttons are numbers: typing one opens that choice of the last answer.
+    async press(label) {
+      const last = printed.filter((shown) => !isBarrier(shown)).at(-1);
+      const index = last?.choices?.indexOf(label) ?? -1;
+      if (index < 0) throw new Error(`no choice "${label}" under the last answer`);
+      return (await this.send(String(index + 1), "private", { kind: "ignored" })).seen;
     },
 
     async flood(line, times): Promise<Seen> {

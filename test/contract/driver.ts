@@ -54,8 +54,8 @@ export interface Driver {
    */
   send(line: string, where: Where, expected: Response): Promise<{ seen: Seen; requestId?: string }>;
   /**
-   * Platforms with buttons: the person taps the button with this label under the last reply in that
-   * chat, and the adapter answers the tap (`expected` as for `send`).
+   * The person picks the choice with this label under the last reply in that chat (taps its button,
+   * or types its number in the console), and the adapter answers it (`expected` as for `send`).
    */
   press?(label: string, where: Where, expected: Response): Promise<Seen>;
   /** Sends the line `times` times back to back in the private chat, then stops the adapter once all were handled. */

@@ -5,7 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Caller } from "../../core/command.ts";
 import type { Core, Response } from "../../core/handle.ts";
 import type { Adapter, Logger } from "../../core/ports.ts";
-import type { Reply } from "../../core/reply.ts";
+import type { Choice, Reply } from "../../core/reply.ts";
 import { type SavedFile, saveFiles } from "./files.ts";
 import { renderPlain } from "./render.ts";
 
@@ -49,10 +49,12 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
     // A reader that went away (EPIPE) has nothing left to wait for.
     written = new Promise((resolve) => output.write(`${text}\n`, () => resolve()));
   };
+  /** The last numbered choices: typing one's number opens it, as a tap on a button does elsewhere. */
+  let choices: readonly Choice[] = [];
   /** Prints a reply; its files are written to the files folder first and their paths printed. */
   const print = async (command: string, ok: boolean, reply: Reply, leading = "") => {
     const { files, lines } = await deliverFiles(filesDir, reply, core.services.logger);
-    const text = [renderPlain(reply), ...lines].join("\n\n");
+    const text = [renderPlain(reply, { numberChoices: true }), ...lines].join("\n\n");
     if (!json) {
       write(`${leading}${text}\n`);
       return;
@@ -63,7 +65,16 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
     const image = files.find((file) => file.mime.startsWith("image/"))?.path;
     const data =
       paths[0] === undefined ? reply.data : { ...reply.data, file: paths[0], ...(image ? { image } : {}) };
-    write(JSON.stringify({ ok, command, text, data, ...(files.length > 0 ? { files } : {}) }));
+    write(
+      JSON.stringify({
+        ok,
+        command,
+        text,
+        data,
+        ...(files.length > 0 ? { files } : {}),
+        ...(reply.choices?.length ? { choices: reply.choices } : {}),
+      }),
+    );
   };
   let rl: Interface | undefined;
   let finish: () => void = () => {};
@@ -73,14 +84,18 @@ export function createConsoleAdapter(options: ConsoleOptions): Adapter {
   let reading: Promise<void> = Promise.resolve();
 
   async function answer(line: string): Promise<void> {
+    const picked = /^\d{1,2}$/.test(line) ? choices[Number(line) - 1] : undefined;
     const response: Response = await core.handle({
       via: "console",
       requestId: randomUUID().slice(0, 8),
       caller,
-      input: { kind: "text", text: line },
+      input: { kind: "text", text: picked?.line ?? line },
       addressed: true,
     });
-    if (response.kind === "reply") await print(response.command, response.ok, response.reply);
+    if (response.kind !== "reply") return;
+    // A number still means the last numbered list after a reply without one (a number alone is no question).
+    if (response.reply.choices?.length) choices = response.reply.choices;
+    await print(response.command, response.ok, response.reply);
   }
 
   async function read(lines: Interface): Promise<void> {

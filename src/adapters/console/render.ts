@@ -1,11 +1,19 @@
 import type { Block, Reply } from "../../core/reply.ts";
 
-function renderBlock(block: Block): string {
+/** Where an item is one of the reply's choices: its number, counted from 1. */
+type ChoiceNumber = (item: string) => number | undefined;
+
+function renderBlock(block: Block, numberOf: ChoiceNumber): string {
   switch (block.kind) {
     case "paragraph":
       return block.text;
     case "bullets":
-      return block.items.map((item) => `  • ${item}`).join("\n");
+      return block.items
+        .map((item) => {
+          const n = numberOf(item);
+          return n === undefined ? `  • ${item}` : `  ${n}. ${item}`;
+        })
+        .join("\n");
     case "fields":
       return block.fields.map((f) => `${f.name}\n${indent(f.value)}`).join("\n");
   }
@@ -31,15 +39,28 @@ function printable(text: string): string {
   });
 }
 
-/** Plain text for terminals and logs: the console adapter's one renderer. */
-export function renderPlain(reply: Reply): string {
-  return printable(layout(reply));
+/**
+ * Plain text for terminals and logs: the console adapter's one renderer. With `numberChoices`,
+ * listed items that are the reply's choices get their number instead of a bullet, and a line says
+ * that typing it opens one (the console's stand-in for buttons).
+ */
+export function renderPlain(reply: Reply, options: { numberChoices?: boolean } = {}): string {
+  return printable(layout(reply, options.numberChoices ?? false));
 }
 
-function layout(reply: Reply): string {
+export const CHOICE_HINT = "Type a number to open one of the numbered entries.";
+
+function layout(reply: Reply, numberChoices: boolean): string {
+  const labels = numberChoices ? (reply.choices ?? []).map((choice) => choice.label) : [];
+  const numberOf: ChoiceNumber = (item) => {
+    const index = labels.indexOf(item);
+    return index < 0 ? undefined : index + 1;
+  };
   const parts: string[] = [];
   if (reply.title) parts.push(`${reply.title}\n${"─".repeat(Math.min(reply.title.length, 60))}`);
-  parts.push(...reply.blocks.map(renderBlock));
+  parts.push(...reply.blocks.map((block) => renderBlock(block, numberOf)));
+  const numbered = reply.blocks.some((b) => b.kind === "bullets" && b.items.some((i) => numberOf(i)));
+  if (numbered) parts.push(CHOICE_HINT);
   const { sources = [], note } = reply.footer ?? {};
   const footer: string[] = [];
   if (sources.length > 0) {
