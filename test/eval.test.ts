@@ -48,11 +48,13 @@ const MIN_ABSTAINED = 0.9;
  * the people who get the right entry, answered or one tap away among those offered, at 71 -> 72 of
  * 104. Fewer confident wrong answers at the cost of direct answers that become one tap: so the
  * fresh3 floor went to 0.20 (12/56), the wrong floor down to 0.07 (34/508), and a floor on reaching
- * the right entry on the held-out sets was added.
+ * the right entry on the held-out sets was added. fresh5.yaml, collected at the end of that day and
+ * scored once as the day's work stood (12/50 right, 7/75 wrong), joined them: floor 0.22.
  */
 const REAL_FLOOR = {
   heldOutRight: 0.2,
   heldOut4Right: 0.14,
+  heldOut5Right: 0.22,
   heldOutReached: 0.65,
   wrong: 0.07,
   outDeclined: 0.95,
@@ -62,9 +64,11 @@ const REAL_FLOOR = {
 const FROZEN_HELD_OUT_SHA256 = "a190cb871204f35dd19c502f33ca656d7489b811936702e0986fe04d1013609f";
 /**
  * Real questions that match a phrasing written before they were collected: "what types of USCE are
- * there?" was in usce-types on 2026-11-28 (commit 8480dc9), a day before g049 was found. Not a copy.
+ * there?" was in usce-types on 2026-11-28 (commit 8480dc9), a day before g049 was found, and "how
+ * much does it cost to apply to 100 programs on ERAS?" in eras-fees since the same commit, a day
+ * before m003 (a page's title) was found. Not copies.
  */
-const WRITTEN_BEFORE = new Set(["g049"]);
+const WRITTEN_BEFORE = new Set(["g049", "m003"]);
 
 /** sha256 of fresh2.yaml's question list, frozen on 2026-11-29 before /ask was run on it. */
 const FROZEN_FRESH2_SHA256 = "4afd8bb8e2c7d81d44e6ad2abfd5a2b05785b4764d5a8b25c2860fdd0b5cf887";
@@ -76,6 +80,8 @@ const FROZEN_FRESH2_SHA256 = "4afd8bb8e2c7d81d44e6ad2abfd5a2b05785b4764d5a8b25c2
 const FROZEN_FRESH3_SHA256 = "ff40f21a1c6b9b58fe9328c5d9ee844719d5a556bce2e063430e86780d5ade67";
 /** sha256 of fresh4.yaml's question list, frozen (commit 8ab1840) before /ask was run on it. */
 const FROZEN_FRESH4_SHA256 = "455f02a77bf3607c7e8dd4497a4c30fdd1542eabf28f1f0d85d52847c25c0915";
+/** sha256 of fresh5.yaml's question list, frozen (commit 6c58465) before /ask was run on it. */
+const FROZEN_FRESH5_SHA256 = "70384874a459e1e598d058c081de46489cd0b6279ee3a8a2a9440032b50afc81";
 
 const plain = (text: string) =>
   text
@@ -177,7 +183,8 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   const fresh2 = await loadRealSet("fresh2");
   const heldOut = await loadRealSet("fresh3");
   const heldOut4 = await loadRealSet("fresh4");
-  const all = [...tuning, ...firstHeldOut, ...fresh, ...fresh2, ...heldOut, ...heldOut4];
+  const heldOut5 = await loadRealSet("fresh5");
+  const all = [...tuning, ...firstHeldOut, ...fresh, ...fresh2, ...heldOut, ...heldOut4, ...heldOut5];
   const decideFor = (q: string) => decide(knowledge, q);
 
   it("GIVEN the real sets THEN they hold at least 150 in-scope and 40 out-of-scope questions, each with its source, and a held-out third", () => {
@@ -201,6 +208,7 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
     expect(sha(fresh2)).toBe(FROZEN_FRESH2_SHA256);
     expect(sha(heldOut)).toBe(FROZEN_FRESH3_SHA256);
     expect(sha(heldOut4)).toBe(FROZEN_FRESH4_SHA256);
+    expect(sha(heldOut5)).toBe(FROZEN_FRESH5_SHA256);
   });
 
   it("GIVEN the real questions THEN none was copied into an entry's title or phrasings", () => {
@@ -212,10 +220,11 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
   });
 
   it("GIVEN the real questions THEN /ask clears the floors, and the figures are printed against the issue's targets", () => {
-    const scores = [tuning, firstHeldOut, fresh, fresh2, heldOut, heldOut4].map((set) =>
+    const scores = [tuning, firstHeldOut, fresh, fresh2, heldOut, heldOut4, heldOut5].map((set) =>
       scoreRealSet(set, decideFor),
     );
-    const [t, h1, f1, f2, h, h4] = scores as [
+    const [t, h1, f1, f2, h, h4, h5] = scores as [
+      RealScore,
       RealScore,
       RealScore,
       RealScore,
@@ -223,11 +232,14 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
       RealScore,
       RealScore,
     ];
-    const sum = (pick: (s: RealScore) => number) => scores.reduce((total, s) => total + pick(s), 0);
-    const wrong = sum((s) => s.wrong) / sum((s) => s.total);
-    const declined = sum((s) => s.outDeclined) / sum((s) => s.outOfScope);
-    const right = (h.right + h4.right) / (h.answerable + h4.answerable);
-    const reached = (h.right + h.offered + h4.right + h4.offered) / (h.answerable + h4.answerable);
+    const sum = (sets: RealScore[], pick: (s: RealScore) => number) =>
+      sets.reduce((total, s) => total + pick(s), 0);
+    const wrong = sum(scores, (s) => s.wrong) / sum(scores, (s) => s.total);
+    const declined = sum(scores, (s) => s.outDeclined) / sum(scores, (s) => s.outOfScope);
+    const held = [h, h4, h5];
+    const answerable = sum(held, (s) => s.answerable);
+    const right = sum(held, (s) => s.right) / answerable;
+    const reached = sum(held, (s) => s.right + s.offered) / answerable;
     const met = (ok: boolean) => (ok ? "met" : "NOT MET");
     console.log(
       [
@@ -237,7 +249,8 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
         describeRealScore("second fresh set (development data since 2026-11-29)", f2),
         describeRealScore("held-out: fresh3 (frozen 2026-11-29)", h),
         describeRealScore("held-out: fresh4 (frozen 2026-11-29)", h4),
-        `issue #10 targets: held-out right (fresh3 and fresh4) >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
+        describeRealScore("held-out: fresh5 (frozen 2026-11-29)", h5),
+        `issue #10 targets: held-out right (fresh3-5) >= 85%: ${(100 * right).toFixed(1)}% ${met(right >= 0.85)}; ` +
           `confidently wrong <= 5% of all real: ${(100 * wrong).toFixed(1)}% ${met(wrong <= 0.05)}; ` +
           `out of scope declined >= 95%: ${(100 * declined).toFixed(1)}% ${met(declined >= 0.95)}; ` +
           `held-out right or the answering entry offered: ${(100 * reached).toFixed(1)}% (no target)`,
@@ -246,6 +259,7 @@ describe("/ask on real questions IMGs asked (test/eval/real/)", async () => {
     );
     expect(h.right / h.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutRight);
     expect(h4.right / h4.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOut4Right);
+    expect(h5.right / h5.answerable).toBeGreaterThanOrEqual(REAL_FLOOR.heldOut5Right);
     expect(reached).toBeGreaterThanOrEqual(REAL_FLOOR.heldOutReached);
     expect(wrong).toBeLessThanOrEqual(REAL_FLOOR.wrong);
     expect(declined).toBeGreaterThanOrEqual(REAL_FLOOR.outDeclined);

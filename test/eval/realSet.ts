@@ -20,7 +20,7 @@ const realQuestionSchema = z.strictObject({
 export type RealQuestion = z.infer<typeof realQuestionSchema>;
 
 export async function loadRealSet(
-  name: "tuning" | "held-out" | "fresh" | "fresh2" | "fresh3" | "fresh4",
+  name: "tuning" | "held-out" | "fresh" | "fresh2" | "fresh3" | "fresh4" | "fresh5",
 ): Promise<RealQuestion[]> {
   const text = await readFile(new URL(`./real/${name}.yaml`, import.meta.url), "utf8");
   return z.object({ questions: z.array(realQuestionSchema) }).parse(parseYaml(text)).questions;
