@@ -48,7 +48,7 @@ export function renderPlain(reply: Reply, options: { numberChoices?: boolean } =
   return printable(layout(reply, options.numberChoices ?? false));
 }
 
-export const CHOICE_HINT = "Type a number to open one of the numbered entries.";
+const CHOICE_HINT = "Type a number to open one of the numbered entries.";
 
 function layout(reply: Reply, numberChoices: boolean): string {
   const labels = numberChoices ? (reply.choices ?? []).map((choice) => choice.label) : [];
