@@ -76,7 +76,10 @@ export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: strin
       blocks: [
         paragraph("I don't have a vetted answer to that, and I'd rather say so than guess."),
         ...(suggestions.length > 0
-          ? [paragraph("The closest entries I have (open one, or rephrase your question):"), bullets(suggestions)]
+          ? [
+              paragraph("The closest entries I have (open one, or rephrase your question):"),
+              bullets(suggestions),
+            ]
           : [paragraph("Type /topics to see everything I can answer.")]),
       ],
       choices: choicesOf(knowledge, result.suggestions, today),

@@ -32,26 +32,30 @@ export interface RenderedMessage {
 }
 
 /**
- * A reply's choices as buttons, one per row (labels are whole questions), at most five. A choice
- * whose line does not fit in a custom id is left out; the reply's text still names it.
+ * A reply's choices as buttons, one per row (labels are whole questions), at most five, one per
+ * line. A choice whose line does not fit in a custom id is left out; the reply's text still names it.
  */
 function choiceRows(
   choices: readonly Choice[] = [],
 ): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
-  return choices
-    .filter((choice) => CHOICE_PREFIX.length + choice.line.length <= LIMITS.customId)
-    .slice(0, LIMITS.actionRows)
-    .map((choice) => ({
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.Button,
-          style: ButtonStyle.Secondary,
-          label: clip(choice.label, LIMITS.buttonLabel),
-          custom_id: `${CHOICE_PREFIX}${choice.line}`,
-        },
-      ],
-    }));
+  return (
+    choices
+      .filter((choice) => CHOICE_PREFIX.length + choice.line.length <= LIMITS.customId)
+      // Discord refuses a message whose buttons share a custom id.
+      .filter((choice, i, all) => all.findIndex((other) => other.line === choice.line) === i)
+      .slice(0, LIMITS.actionRows)
+      .map((choice) => ({
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: clip(choice.label, LIMITS.buttonLabel),
+            custom_id: `${CHOICE_PREFIX}${choice.line}`,
+          },
+        ],
+      }))
+  );
 }
 
 /** The reply's messages with its choices' buttons under the last one. */

@@ -26,6 +26,18 @@ describe("Discord renderer", () => {
     expect(first?.label?.endsWith("…")).toBe(true);
     expect(buttons.flat().map((b) => b.custom_id)).toEqual([0, 1, 2, 3, 4].map((i) => `c:/ask entry-${i}`));
     expect(renderReply(reply({ blocks: [paragraph("no choices")] }))[0]?.components).toBeUndefined();
+    const twice = renderReply(
+      reply({
+        blocks: [paragraph("twice")],
+        choices: [
+          { label: "A", line: "/ask a" },
+          { label: "A again", line: "/ask a" },
+        ],
+      }),
+    );
+    expect(twice[0]?.components?.flatMap((row) => row.components.map((b) => b.custom_id))).toEqual([
+      "c:/ask a",
+    ]);
   });
 
   it("GIVEN a titled reply THEN one embed: title, escaped body, sources as links, the note as footer", () => {

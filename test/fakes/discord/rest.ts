@@ -71,7 +71,7 @@ function uploadProblem(request: RecordedRequest): Answer | undefined {
 /**
  * Refuses message components as Discord does (discord.com/developers/docs/components/reference):
  * at most 5 action rows of at most 5 buttons, each button's label 1-80 characters and its
- * custom_id 1-100.
+ * custom_id 1-100 and unique in the message.
  */
 function componentProblem(request: RecordedRequest): Answer | undefined {
   const data = request.body?.data ?? request.body;
@@ -81,6 +81,8 @@ function componentProblem(request: RecordedRequest): Answer | undefined {
     { message: "Invalid Form Body", code: 50035, errors: { components: detail } },
   ];
   if (rows.length > 5) return invalid("Must be 5 or fewer in length.");
+  const ids = rows.flatMap((row) => (row.components ?? []).map((button) => button.custom_id));
+  if (new Set(ids).size !== ids.length) return invalid("Component custom id cannot be duplicated.");
   for (const row of rows) {
     const buttons = row.components ?? [];
     if (row.type !== 1 || buttons.length === 0 || buttons.length > 5) return invalid("Invalid action row.");
