@@ -240,6 +240,9 @@ export class NudgeScheduler implements NudgeSchedule {
           maxTimeout: retry?.maxTimeout ?? 10 * 60_000,
           maxRetryTime: Math.max(0, windowEnd - clock.now().getTime()),
           signal: this.stopping.signal,
+          // The signal only cuts a wait short when it fires during pRetry: one that fired before the
+          // first attempt (a delivery already under way at stop) would otherwise keep retrying.
+          shouldRetry: () => !this.stopping.signal.aborted,
           onFailedAttempt: (error) =>
             logger.warn({ key, attempt: error.attemptNumber, err: error }, "nudge not delivered yet"),
         },

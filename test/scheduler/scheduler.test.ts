@@ -144,6 +144,41 @@ describe("nudge scheduler", () => {
     });
   });
 
+  it("GIVEN the scheduler stops just before a nudge's first send, which fails for now THEN it is not retried and stop does not wait for a retry", async () => {
+    clock = new ManualClock("2026-06-01T02:00:00Z");
+    await backend.repositories.subscriptions.put("-1", () => groupDueAt(new Date("2026-06-01T02:00:00Z")));
+    let reachSend: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      reachSend = resolve;
+    });
+    let attempts = 0;
+    let delivering = false;
+    const nudges = await scheduler({
+      // The delivery is under way (reading the group's week) when the stop comes.
+      weekOf: async () => {
+        delivering = true;
+        await gate;
+        return undefined;
+      },
+      send: async () => {
+        attempts++;
+        throw new DeliveryError("not connected", false, "its platform is not connected");
+      },
+      retry: { minTimeout: 60_000, maxTimeout: 60_000 },
+    });
+    const ticked = nudges.tick();
+    await vi.waitFor(() => expect(delivering).toBe(true));
+    const stopped = nudges.stop();
+    reachSend();
+    const outcome = await Promise.race([
+      stopped.then(() => "stopped"),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 2_000)),
+    ]);
+    expect(outcome).toBe("stopped");
+    expect(attempts).toBe(1);
+    expect(await ticked).toMatchObject({ sent: 0, failed: 1 });
+  });
+
   it(`GIVEN 25 nudges due and sends that take their time THEN at most ${MAX_HELD} are claimed at once, and the rest stay in the queue until those go out`, async () => {
     clock = new ManualClock("2026-06-01T02:00:00Z");
     const due = groupDueAt(new Date("2026-06-01T02:00:00Z"));
