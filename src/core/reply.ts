@@ -49,6 +49,9 @@ export interface Choice {
   line: string;
 }
 
+/** Marks a button's data as a choice to run (Telegram's guided-input buttons start with "g:"). */
+export const CHOICE_PREFIX = "c:";
+
 export interface Reply {
   title?: string;
   blocks: Block[];

@@ -15,11 +15,11 @@ import type { Caller, Services } from "../../core/command.ts";
 import { resolveParsed } from "../../core/dispatch.ts";
 import type { Core, Inbound, Input, Response } from "../../core/handle.ts";
 import { repliesPrivately } from "../../core/preconditions.ts";
-import type { Reply } from "../../core/reply.ts";
+import { CHOICE_PREFIX, type Reply } from "../../core/reply.ts";
 import { channelAddress, userAddress } from "./address.ts";
 import { MAX_SUGGESTIONS, suggesters } from "./autocomplete.ts";
 import { attachmentsOf } from "./files.ts";
-import { CHOICE_PREFIX, type RenderedMessage, renderReply } from "./render.ts";
+import { type RenderedMessage, renderReply } from "./render.ts";
 
 /** What the bot answers: a slash command, or a press of one of its reply's buttons (a Choice). */
 export type Answerable = ChatInputCommandInteraction | ButtonInteraction;

@@ -5,7 +5,14 @@ import {
   ButtonStyle,
   ComponentType,
 } from "discord.js";
-import { type Block, type Choice, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import {
+  type Block,
+  CHOICE_PREFIX,
+  type Choice,
+  isWebUrl,
+  type Reply,
+  type SourceRef,
+} from "../../core/reply.ts";
 import { charBoundary, clip } from "../../core/text.ts";
 
 /** Discord's message and embed limits (https://discord.com/developers/docs/resources/message). */
@@ -20,9 +27,6 @@ export const LIMITS = {
   customId: 100,
   actionRows: 5,
 } as const;
-
-/** Marks a button's custom id as a choice to run (see src/core/reply.ts, Choice). */
-export const CHOICE_PREFIX = "c:";
 
 /** One message as Discord's API takes it, before flags and allowed mentions are added. */
 export interface RenderedMessage {

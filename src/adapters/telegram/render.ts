@@ -1,9 +1,14 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { type Block, type Choice, isWebUrl, type Reply, type SourceRef } from "../../core/reply.ts";
+import {
+  type Block,
+  CHOICE_PREFIX,
+  type Choice,
+  isWebUrl,
+  type Reply,
+  type SourceRef,
+} from "../../core/reply.ts";
 import { clip } from "../../core/text.ts";
 
-/** Marks a button's data as a choice to run (guided input's buttons start with "g:"). */
-export const CHOICE_PREFIX = "c:";
 /** Telegram carries at most this many bytes of data with a button. */
 const CALLBACK_DATA_LIMIT = 64;
 

@@ -5,14 +5,14 @@ import { markReachable, markUnreachable } from "../../core/chats.ts";
 import type { Services } from "../../core/command.ts";
 import { findCommand } from "../../core/dispatch.ts";
 import type { Input, Response } from "../../core/handle.ts";
-import { paragraph, type Reply, reply } from "../../core/reply.ts";
+import { CHOICE_PREFIX, paragraph, type Reply, reply } from "../../core/reply.ts";
 import { parseTextCommand } from "../../core/textCommand.ts";
 import { chatAddress, ownerOf } from "./address.ts";
 import { admission, hear } from "./admission.ts";
 import { describeApiError } from "./delivery.ts";
 import { applyAnswer, type Flow, GuidedInputs, inputOf, nextQuestion, type Question } from "./guided.ts";
 import { deliverPrivately, privateOnly } from "./privacy.ts";
-import { CHOICE_PREFIX, renderHtml } from "./render.ts";
+import { renderHtml } from "./render.ts";
 import { eventOf, type Request, type RouterDeps, replyOptions, requestOf, trySend } from "./request.ts";
 
 /**

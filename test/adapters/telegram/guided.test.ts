@@ -1,3 +1,4 @@
+import type { Chat, User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BotMessage, fakeGroup, fakeUser, privateChatOf } from "../../fakes/telegram/server.ts";
 import { type Harness, startTelegram, testCommands } from "./harness.ts";
@@ -9,6 +10,20 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 
 const buttonsOf = (sent: BotMessage) => sent.replyMarkup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+
+/** A bot with the real commands, for one person in their private chat, stopped afterwards. */
+async function withRealCommands(
+  name: string,
+  run: (bare: Harness, user: User, chat: Chat) => Promise<void>,
+): Promise<void> {
+  const user = fakeUser(name);
+  const bare = await startTelegram();
+  try {
+    await run(bare, user, privateChatOf(user));
+  } finally {
+    await bare.stop();
+  }
+}
 
 /** Waits until the bot has `count` messages in the chat and returns the last. */
 const messageNumber = (chatId: number, count: number) =>
@@ -141,10 +156,7 @@ describe("Telegram adapter: guided input", () => {
   });
 
   it("GIVEN a question left open WHEN a choice under an earlier answer is tapped THEN that entry answers and the question closes", async () => {
-    const user = fakeUser("Ines");
-    const chat = privateChatOf(user);
-    const bare = await startTelegram();
-    try {
+    await withRealCommands("Ines", async (bare, user, chat) => {
       const declined = await bare.say(user, chat, "/ask is the ECFMG thing hard for people from my country");
       const [choice] = buttonsOf(declined);
       expect(buttonsOf(declined)).toHaveLength(5);
@@ -159,22 +171,15 @@ describe("Telegram adapter: guided input", () => {
       );
       expect(answer.text).toContain("no longer open");
       expect(bare.fake.messagesIn(chat.id)).toHaveLength(3);
-    } finally {
-      await bare.stop();
-    }
+    });
   });
 
   it("GIVEN /ask with no question THEN it asks for the question as typed text", async () => {
-    const user = fakeUser("Jo");
-    const chat = privateChatOf(user);
-    const bare = await startTelegram();
-    try {
+    await withRealCommands("Jo", async (bare, user, chat) => {
       const prompt = await bare.say(user, chat, "/ask");
       expect(prompt.message.text).toContain("Your question, in your own words");
       const answer = await bare.say(user, chat, "do programs still care about step 1?");
       expect(answer.message.text).toContain("Step 1");
-    } finally {
-      await bare.stop();
-    }
+    });
   });
 });
