@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { bullets, paragraph, reply } from "../src/core/reply.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand, isGroup } from "../src/core/command.ts";
 import { commandList, findCommand, leavesOf, usageOf } from "../src/core/dispatch.ts";
 import { UserError } from "../src/core/errors.ts";

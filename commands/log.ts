@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type Caller, defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { dayIn } from "../src/core/dates.ts";
 import { UserError } from "../src/core/errors.ts";

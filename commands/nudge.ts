@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { markReachable } from "../src/core/chats.ts";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { checkTimeZone, dayIn, luxon } from "../src/core/dates.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type CommandContext, defineCommand, defineCommandGroup } from "../src/core/command.ts";
 import { UserError } from "../src/core/errors.ts";
 import { privateOnly } from "../src/core/preconditions.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand } from "../src/core/command.ts";
 import { dayIn } from "../src/core/dates.ts";
 import { privateOnly } from "../src/core/preconditions.ts";

@@ -1,9 +1,11 @@
-// `npm run build` (run at install too): compiles src/ and commands/ into dist/ and stamps the
-// build, so `npm start` can tell a current build from a stale one without compiling.
+// `npm run build` (run at install too): compiles src/ and commands/ into dist/, bundles the bot
+// that `npm start` runs, and stamps the build, so `npm start` can tell a current build from a
+// stale one without compiling.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".built");
@@ -26,18 +28,56 @@ export function isCurrent() {
   return inputs.every((input) => newest(join(root, input)) <= built);
 }
 
+/** What `npm start` runs: the bot as one bundle (with its lazily loaded parts as chunks beside it). */
+export const PROGRAM = join("dist", "bundle", "main.js");
+
+/**
+ * Packages bundled with our code: ES modules without CommonJS or native parts. A running bot keeps
+ * every module's source text and records in memory, and zod alone is about a hundred files; one
+ * bundle keeps about 3.5 MB less. The platform clients, the database driver and the CommonJS
+ * packages stay in node_modules, loaded as they are.
+ */
+const BUNDLED = new Set(["zod", "minisearch", "on-change", "lowdb", "stemmer", "p-retry"]);
+
+/** Bundles dist/src/main.js (already compiled and type-checked) into dist/bundle/. */
+function bundle() {
+  const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const external = Object.keys(dependencies)
+    .filter((name) => !BUNDLED.has(name))
+    .flatMap((name) => [name, `${name}/*`]);
+  const outdir = join(root, dirname(PROGRAM));
+  rmSync(outdir, { recursive: true, force: true });
+  buildSync({
+    entryPoints: [join(root, "dist", "src", "main.js")],
+    outdir,
+    bundle: true,
+    // Dynamic imports (the adapters, PostgreSQL, the nudge clock) stay separate, loaded when used.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external,
+    // Whitespace and syntax only: names stay, so stack traces still say which function failed.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: "warning",
+  });
+}
+
 /**
  * Compiles (incrementally), writes the checked knowledge base as dist/knowledge.json (so a start
- * need not parse it), and stamps the build; the stamp is written last, so edits made meanwhile count.
+ * need not parse it), bundles the bot, and stamps the build; the stamp is written last, so edits made meanwhile count.
  */
 export function build() {
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
-  const snapshot = join(root, "dist", "src", "knowledge", "snapshot.js");
+  const snapshot = join(root, "dist", "src", "knowledge", "snapshotCli.js");
   const knowledge = join(root, "knowledge");
   execFileSync(process.execPath, [snapshot, knowledge, join(root, "dist", "knowledge.json")], {
     stdio: "inherit",
   });
+  bundle();
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 

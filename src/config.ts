@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { type Configured, platforms } from "./adapters/index.ts";
 import { optional, readEnv } from "./env.ts";
 

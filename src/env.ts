@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Building blocks for environment variables, shared by the core settings and each platform's. */
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { decide } from "../src/engine/faq/decide.ts";
 import type { FaqIndex } from "../src/engine/faq/faq.ts";
 import { describeRealScore, loadRealSet, type RealScore, scoreRealSet } from "./eval/realSet.ts";

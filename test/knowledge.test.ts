@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { entryReply } from "../commands/ask.ts";
 import { renderPlain } from "../src/adapters/console/render.ts";
 import { decide } from "../src/engine/faq/decide.ts";

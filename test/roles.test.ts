@@ -80,7 +80,7 @@ describe("roles", () => {
 
   it("GIVEN npm start -- --role worker without a database THEN the program stops with that one line", async () => {
     const run = promisify(execFile);
-    const failed = await run(process.execPath, [projectPath("dist/src/main.js"), "--role", "worker"], {
+    const failed = await run(process.execPath, [projectPath("dist/bundle/main.js"), "--role", "worker"], {
       env: { ...process.env, STEPWISE_DATABASE_URL: "", TELEGRAM_BOT_TOKEN: TELEGRAM, DISCORD_TOKEN: "" },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });

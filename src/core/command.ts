@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { KnowledgeBase } from "../engine/knowledge/knowledge.ts";
 import type { Clock, Logger, NudgeSchedule, RateLimit } from "./ports.ts";
 import type { Precondition } from "./preconditions.ts";

@@ -1,11 +1,13 @@
 import { createRequire } from "node:module";
-import { closest } from "fastest-levenshtein";
 import type { DateTime } from "luxon";
 import { UserError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
 import { clip } from "./text.ts";
 
 /** Calendar days as YYYY-MM-DD; all date maths is done in UTC on whole days. */
+
+/** CommonJS packages loaded on first use, synchronously. */
+const load = createRequire(import.meta.url);
 
 type Luxon = typeof import("luxon");
 let loaded: Luxon | undefined;
@@ -16,7 +18,7 @@ let loaded: Luxon | undefined;
  * any of its DateTimes maps into the process (about 6 MB), wait until a command works with dates.
  */
 export const luxon = (): Luxon => {
-  loaded ??= createRequire(import.meta.url)("luxon") as Luxon;
+  loaded ??= load("luxon") as Luxon;
   return loaded;
 };
 
@@ -62,7 +64,7 @@ export const latestDay = (...days: [string, ...string[]]): string => days.sort()
 // Current IANA names (Asia/Kolkata, Europe/Kyiv): Node 20's own list still has the old spellings.
 // Only the names file: the package's index carries every zone's cities and offsets too, which a
 // running bot would keep in memory for nothing.
-const ZONES: readonly string[] = createRequire(import.meta.url)("@vvo/tzdb/time-zones-names.json");
+const ZONES: readonly string[] = load("@vvo/tzdb/time-zones-names.json");
 
 /** The IANA name as the zone list spells it, or a UserError naming the closest valid one. */
 export function checkTimeZone(name: string): string {
@@ -70,6 +72,8 @@ export function checkTimeZone(name: string): string {
   if (listed) return listed;
   // UTC and older aliases (Asia/Calcutta, US/Eastern) are valid but not listed: keep them as typed.
   if (luxon().IANAZone.isValidZone(name)) return name;
+  // Loaded here, on a mistyped zone only: it keeps a 256 KB table in memory from the moment it loads.
+  const { closest } = load("fastest-levenshtein") as typeof import("fastest-levenshtein");
   const guess = closest(name.replace(/ /g, "_"), ZONES);
   throw new UserError(
     `"${clip(name, 41)}" is not a time zone name. Use an IANA name such as Asia/Kolkata or America/New_York${guess ? `; did you mean ${guess}?` : "."}`,

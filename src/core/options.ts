@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { LeafCommand, OptionsSchema } from "./command.ts";
 import { clip } from "./text.ts";
 

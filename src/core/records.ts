@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Schemas of everything Stepwise stores. The store validates a file against `dataSchema` on load. */
 

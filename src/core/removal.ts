@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "./errors.ts";
 
 /** Removing one of a person's numbered items (practice scores, study sessions) by the id typed. */

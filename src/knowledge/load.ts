@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { searchConfigSchema } from "../engine/faq/faq.ts";
 import {
   type Entry,

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { KnowledgeData } from "../engine/knowledge/knowledge.ts";
-import { KnowledgeError, loadKnowledge } from "./load.ts";
+import { loadKnowledge } from "./load.ts";
 
 /**
  * The checked knowledge base as JSON, written by the build (dist/knowledge.json), so a start
@@ -30,13 +29,4 @@ export async function loadKnowledgeQuickly(root: string, snapshot: string): Prom
 /** Reads and checks knowledge/ and writes the snapshot (the build runs this). */
 export async function writeSnapshot(root: string, snapshot: string): Promise<void> {
   writeFileSync(snapshot, JSON.stringify(await loadKnowledge(root)));
-}
-
-const [root, out] = process.argv.slice(2);
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && root && out) {
-  await writeSnapshot(root, out).catch((error: unknown) => {
-    // A knowledge problem is told as the start would tell it: every file and what to fix, no stack.
-    process.stderr.write(`${error instanceof KnowledgeError ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
 }

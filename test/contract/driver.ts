@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { commands } from "../../commands/index.ts";
 import { type Caller, type CommandSpec, defineCommand } from "../../src/core/command.ts";
 import type { Core, Response } from "../../src/core/handle.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand, defineCommandGroup } from "../../src/core/command.ts";
 import { resolveText } from "../../src/core/dispatch.ts";
 import { formatUsage } from "../../src/core/options.ts";

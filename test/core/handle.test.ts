@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { commands } from "../../commands/index.ts";
 import { type Caller, defineCommand, defineCommandGroup } from "../../src/core/command.ts";
 import { leavesOf } from "../../src/core/dispatch.ts";

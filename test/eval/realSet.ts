@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import type { AskDecision } from "../../src/engine/faq/decide.ts";
 
 /** Real questions IMGs asked (test/eval/real/), labeled with the entries that answer them. */

@@ -39,7 +39,7 @@ async function dataWithScores(dir: string): Promise<string> {
 
 /** The program, built, as `npm start -- --json` runs it with `input` piped in. */
 function startConsole(data: string, input: string) {
-  const child = spawn(process.execPath, ["dist/src/main.js", "--json"], {
+  const child = spawn(process.execPath, ["dist/bundle/main.js", "--json"], {
     env: {
       ...process.env,
       STEPWISE_DATA: data,

@@ -18,7 +18,7 @@ export interface ProgramOnFakes {
   close(): Promise<void>;
 }
 
-/** Starts `dist/src/main.js` with both platforms against fresh fakes; resolves once it is ready. */
+/** Starts `dist/bundle/main.js` with both platforms against fresh fakes; resolves once it is ready. */
 export async function startProgramOnFakes(): Promise<ProgramOnFakes> {
   const telegram = new FakeTelegram();
   await telegram.start();
@@ -34,7 +34,10 @@ export async function startProgramOnFakes(): Promise<ProgramOnFakes> {
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: "",
   };
-  const child = spawn(process.execPath, ["dist/src/main.js"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["dist/bundle/main.js"], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -6,7 +6,7 @@ import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
 
 /**
  * Worker processes as an operator runs them (`npm start -- --role worker`, here `node
- * dist/src/main.js --role worker` to skip npm's own start-up) against one PostgreSQL database, for
+ * dist/bundle/main.js --role worker` to skip npm's own start-up) against one PostgreSQL database, for
  * the exactly-once tests and the bench.
  */
 
@@ -57,7 +57,7 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [projectPath("dist/src/main.js"), "--role", "worker"], {
+    this.child = spawn(process.execPath, [projectPath("dist/bundle/main.js"), "--role", "worker"], {
       cwd: projectPath("."),
       env: { ...process.env, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "ignore", "pipe"],

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { baseUrl, optional, readEnv } from "../../env.ts";
 import type { Platform } from "../index.ts";
 

@@ -1,6 +1,6 @@
 import MiniSearch from "minisearch";
 import { stemmer } from "stemmer";
-import { z } from "zod";
+import * as z from "zod";
 import type { Entry } from "../knowledge/knowledge.ts";
 
 /** The field's vocabulary, kept as data in knowledge/search.yaml. */

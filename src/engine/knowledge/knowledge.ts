@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Block, SourceRef } from "../../core/reply.ts";
 import { FaqIndex, type SearchConfig } from "../faq/faq.ts";
 import type { MilestoneDefinition } from "../roadmap/roadmap.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { addDays, dayIn, daysBetween, luxon } from "../../core/dates.ts";
 import { type Exam, examSchema, type Profile } from "../../core/records.ts";
 import type { SourceRef } from "../../core/reply.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../../core/errors.ts";
 import { type Exam, examSchema, type Profile } from "../../core/records.ts";
 

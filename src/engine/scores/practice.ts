@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Exam, PracticeScore } from "../../core/records.ts";
 import { charBoundary, clip } from "../../core/text.ts";
 import { statistics } from "./statistics.ts";

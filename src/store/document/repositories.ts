@@ -1,5 +1,5 @@
 import { Heap } from "heap-js";
-import type { z } from "zod";
+import type * as z from "zod";
 import {
   type Data,
   practiceScoreSchema,

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ChatRecord, Data, Profile, UserRecord } from "../../core/records.ts";
 import { chatRecordSchema, subscriptionSchema, userRecordSchema } from "../../core/records.ts";
 import type { PersonalData } from "../../core/repositories.ts";

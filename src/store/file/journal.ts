@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { dataSchema } from "../../core/records.ts";
 import type { EntityPath } from "../document/change.ts";
 import { StoreError } from "../errors.ts";

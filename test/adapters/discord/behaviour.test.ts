@@ -7,7 +7,7 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { slashCommand } from "../../../src/adapters/discord/register.ts";
 import { LIMITS, renderReply } from "../../../src/adapters/discord/render.ts";
 import { defineCommand, defineCommandGroup } from "../../../src/core/command.ts";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { InteractionResponseType, MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineCommand } from "../../../src/core/command.ts";
 import type { Adapter } from "../../../src/core/ports.ts";
 import { privateOnly } from "../../../src/core/preconditions.ts";

@@ -34,7 +34,7 @@ describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
 
   it("GIVEN a valid token THEN the bot process connects and answers slash commands, and never registers them", async () => {
     // What `npm start` runs, without npm: one process, so the test can stop exactly the one it started.
-    const bot = spawn(process.execPath, ["scripts/run.mjs", "dist/src/main.js"], {
+    const bot = spawn(process.execPath, ["scripts/run.mjs", "dist/bundle/main.js"], {
       env: env(fake.token),
       stdio: "ignore",
     });

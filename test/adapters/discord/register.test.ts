@@ -9,7 +9,7 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { commands } from "../../../commands/index.ts";
 import { type CommandsBody, commandsBody, slashCommand } from "../../../src/adapters/discord/register.ts";
 import { planSync } from "../../../src/adapters/discord/sync.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { CAPTION_LIMIT } from "../../../src/adapters/telegram/delivery.ts";
 import { defineCommand } from "../../../src/core/command.ts";
 import { paragraph, reply } from "../../../src/core/reply.ts";

@@ -1,5 +1,5 @@
 import type { Chat, User } from "grammy/types";
-import { z } from "zod";
+import * as z from "zod";
 import { plainTextCommand, commands as registry } from "../../../commands/index.ts";
 import { createTelegramAdapter } from "../../../src/adapters/telegram/index.ts";
 import type { ThrottleLimits } from "../../../src/adapters/telegram/throttle.ts";
