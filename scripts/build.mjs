@@ -3,9 +3,9 @@
 // stale one without compiling.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".built");
@@ -47,6 +47,8 @@ function bundle() {
     .flatMap((name) => [name, `${name}/*`]);
   const outdir = join(root, dirname(PROGRAM));
   rmSync(outdir, { recursive: true, force: true });
+  // Loaded here: `npm start` imports this file to check the build, and a current build needs no bundler.
+  const { buildSync } = createRequire(import.meta.url)("esbuild");
   buildSync({
     entryPoints: [join(root, "dist", "src", "main.js")],
     outdir,

@@ -44,4 +44,17 @@ describe("/ask on the examples the issues name", async () => {
     expect(reply.data).toMatchObject({ match: null, reason: "clinical" });
     expect(renderPlain(reply)).toMatch(/ask a clinician/);
   });
+
+  it("GIVEN a personal-statement question that names a relative's illness and treatment THEN it is not refused as clinical", async () => {
+    const reply = await ask(
+      "In my personal statement can I write about my brother's schizophrenia and the treatment that helped him, as why I chose psychiatry?",
+    );
+    expect(reply.data).not.toMatchObject({ reason: "clinical" });
+    expect(renderPlain(reply)).not.toMatch(/ask a clinician/);
+  });
+
+  it("GIVEN a treatment question that mentions no application writing THEN it is still refused", async () => {
+    const reply = await ask("what is the first line treatment for schizophrenia");
+    expect(reply.data).toMatchObject({ match: null, reason: "clinical" });
+  });
 });

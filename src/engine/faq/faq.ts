@@ -20,6 +20,11 @@ export const searchConfigSchema = z.strictObject({
   topic_terms: z.array(z.string().min(2)).min(1),
   /** Words that mark a clinical question (doses, treatments), which Stepwise never answers. */
   clinical_terms: z.array(z.string().min(2)),
+  /**
+   * Words that make a question about the application even when it names a treatment or an illness
+   * ("in my personal statement, can I write about my mother's treatment?"): no clinical refusal then.
+   */
+  not_clinical_when: z.array(z.string().min(2)).default([]),
   /** Names of other countries' or other professions' exams: a score beside one is not a USMLE score. */
   other_exam_terms: z.array(z.string().min(2)).default([]),
   /**
@@ -164,6 +169,7 @@ export class FaqIndex {
   private readonly shorthand: WordReplacer;
   private readonly synonyms: WordReplacer;
   private readonly clinical: RegExp | undefined;
+  private readonly notClinical: RegExp | undefined;
   private readonly otherExam: RegExp | undefined;
   private readonly topicTerms: Set<string>;
   private readonly distinctive: Set<string>;
@@ -189,6 +195,11 @@ export class FaqIndex {
     this.distinctive = new Set(config.distinctive_terms.flatMap((word) => this.termsOf(word)));
     const clinical = config.clinical_terms.map(escapeRegExp).join("|");
     this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
+    // Folded as questions are ("personal statement" is one token by then).
+    const notClinical = config.not_clinical_when
+      .map((words) => escapeRegExp(this.normalize(words).trim()))
+      .join("|");
+    this.notClinical = notClinical ? new RegExp(`(?<![a-z0-9])(?:${notClinical})(?![a-z0-9])`) : undefined;
     const otherExam = config.other_exam_terms.map(escapeRegExp).join("|");
     this.otherExam = otherExam ? new RegExp(`(?<![a-z0-9])(?:${otherExam})(?![a-z0-9])`) : undefined;
     this.search = new MiniSearch({
@@ -317,7 +328,8 @@ export class FaqIndex {
   }
 
   isClinical(question: string): boolean {
-    return this.clinical?.test(this.normalize(question)) ?? false;
+    const text = this.normalize(question);
+    return (this.clinical?.test(text) ?? false) && !(this.notClinical?.test(text) ?? false);
   }
 
   /**
