@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { commands, plainTextCommand } from "../commands/index.ts";
+import { PROGRAM } from "../scripts/build.mjs";
 import { createDiscordAdapter, SECOND_GATEWAY } from "../src/adapters/discord/index.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { createCore } from "../src/core/handle.ts";
@@ -80,7 +81,7 @@ describe("roles", () => {
 
   it("GIVEN npm start -- --role worker without a database THEN the program stops with that one line", async () => {
     const run = promisify(execFile);
-    const failed = await run(process.execPath, [projectPath("dist/bundle/main.js"), "--role", "worker"], {
+    const failed = await run(process.execPath, [projectPath(PROGRAM), "--role", "worker"], {
       env: { ...process.env, STEPWISE_DATABASE_URL: "", TELEGRAM_BOT_TOKEN: TELEGRAM, DISCORD_TOKEN: "" },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1 });

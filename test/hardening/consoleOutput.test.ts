@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { PROGRAM } from "../../scripts/build.mjs";
 import { consoleCaller } from "../../src/adapters/console/index.ts";
 
 const SCORES = 2_000;
@@ -39,7 +40,7 @@ async function dataWithScores(dir: string): Promise<string> {
 
 /** The program, built, as `npm start -- --json` runs it with `input` piped in. */
 function startConsole(data: string, input: string) {
-  const child = spawn(process.execPath, ["dist/bundle/main.js", "--json"], {
+  const child = spawn(process.execPath, [PROGRAM, "--json"], {
     env: {
       ...process.env,
       STEPWISE_DATA: data,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROGRAM } from "../../scripts/build.mjs";
 import { FakeDiscord } from "../fakes/discord/server.ts";
 import { FakeTelegram } from "../fakes/telegram/server.ts";
 
@@ -18,7 +19,7 @@ export interface ProgramOnFakes {
   close(): Promise<void>;
 }
 
-/** Starts `dist/bundle/main.js` with both platforms against fresh fakes; resolves once it is ready. */
+/** Starts the bundled bot (`npm start`'s program) with both platforms against fresh fakes; resolves once it is ready. */
 export async function startProgramOnFakes(): Promise<ProgramOnFakes> {
   const telegram = new FakeTelegram();
   await telegram.start();
@@ -34,7 +35,7 @@ export async function startProgramOnFakes(): Promise<ProgramOnFakes> {
     DISCORD_API_URL: discord.apiUrl,
     DISCORD_GUILD_ID: "",
   };
-  const child = spawn(process.execPath, ["dist/bundle/main.js"], {
+  const child = spawn(process.execPath, [PROGRAM], {
     env,
     stdio: ["ignore", "ignore", "pipe"],
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { PROGRAM } from "../../scripts/build.mjs";
 import type { Subscription } from "../../src/core/records.ts";
 import { projectPath } from "../../src/projectPath.ts";
 import { openPostgresBackend } from "../../src/store/postgres/backend.ts";
@@ -57,7 +58,7 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [projectPath("dist/bundle/main.js"), "--role", "worker"], {
+    this.child = spawn(process.execPath, [projectPath(PROGRAM), "--role", "worker"], {
       cwd: projectPath("."),
       env: { ...process.env, TELEGRAM_BOT_TOKEN: "", DISCORD_TOKEN: "", LOG_LEVEL: "info", ...env },
       stdio: ["ignore", "ignore", "pipe"],

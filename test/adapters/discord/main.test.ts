@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { GatewayOpcodes } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROGRAM } from "../../../scripts/build.mjs";
 import { FakeDiscord } from "../../fakes/discord/server.ts";
 
 const exec = promisify(execFile);
@@ -34,7 +35,7 @@ describe("`npm start` with DISCORD_TOKEN, against a fake Discord", () => {
 
   it("GIVEN a valid token THEN the bot process connects and answers slash commands, and never registers them", async () => {
     // What `npm start` runs, without npm: one process, so the test can stop exactly the one it started.
-    const bot = spawn(process.execPath, ["scripts/run.mjs", "dist/bundle/main.js"], {
+    const bot = spawn(process.execPath, ["scripts/run.mjs", PROGRAM], {
       env: env(fake.token),
       stdio: "ignore",
     });
