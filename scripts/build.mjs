@@ -10,7 +10,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const stamp = join(root, "dist", ".built");
 /** What the build is made from: a change to any of these (or a file added or removed) makes it stale. */
-const inputs = ["src", "commands", "knowledge", "tsconfig.json", "tsconfig.build.json", "package.json"];
+const inputs = [
+  "src",
+  "commands",
+  "knowledge",
+  "scripts",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "package.json",
+];
 
 /** The latest modification under a path; a folder's own time changes when files are added or removed. */
 function newest(path) {
