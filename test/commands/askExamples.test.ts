@@ -51,6 +51,8 @@ describe("/ask on the examples the issues name", async () => {
     );
     expect(reply.data).not.toMatchObject({ reason: "clinical" });
     expect(renderPlain(reply)).not.toMatch(/ask a clinician/);
+    // Declined or answered, the entry on writing about a relative's illness is one tap away.
+    expect(JSON.stringify(reply.data)).toContain("personal-statement-family-illness");
   });
 
   it("GIVEN a treatment question that mentions no application writing THEN it is still refused", async () => {
