@@ -26,6 +26,8 @@ async function dataWithScores(dir: string): Promise<string> {
     date: "2026-10-01",
     added_at: "2026-11-20T09:00:00.000Z",
   }));
+  // No nudges: the fixture's console subscription (09:00 UTC) would add a line when run in that hour.
+  data.subscriptions = {};
   data.users[consoleCaller().userId] = {
     profile: { exam_dates: {} },
     scores,
