@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../package.json" with { type: "json" };
@@ -24,6 +24,32 @@ async function rssOf(pid: number): Promise<number> {
 interface Started {
   readyMs: number;
   rssBytes: number;
+  /** V8's committed heap, from a Node diagnostic report taken right after the resident memory. */
+  heapBytes: number;
+}
+
+/**
+ * The committed JavaScript heap from the process's diagnostic report (`--report-on-signal`, the
+ * same flag for Stepwise and the stand-in). Resident memory also counts the threads' allocation
+ * arenas and the young generation, which move by several MB from run to run; the heap barely moves.
+ */
+async function heapOf(child: ChildProcess, dir: string): Promise<number> {
+  child.kill("SIGUSR2");
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const report = (await readdir(dir)).find((name) => name.startsWith("report.") && name.endsWith(".json"));
+    if (report) {
+      try {
+        const { javascriptHeap } = JSON.parse(await readFile(join(dir, report), "utf8")) as {
+          javascriptHeap: { totalMemory: number };
+        };
+        return javascriptHeap.totalMemory;
+      } catch {
+        // Still being written.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("no diagnostic report within 10 s");
 }
 
 /**
@@ -36,7 +62,8 @@ async function startProcess(
   exercise: () => Promise<void>,
 ): Promise<Started> {
   const dir = await mkdtemp(join(tmpdir(), "stepwise-bench-start-"));
-  const child = spawn(process.execPath, args, {
+  const reportFlags = ["--report-on-signal", "--report-signal=SIGUSR2", `--report-directory=${dir}`];
+  const child = spawn(process.execPath, [...reportFlags, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", STEPWISE_DATA: join(dir, "stepwise.json"), ...env },
     stdio: ["pipe", "ignore", "pipe"],
   });
@@ -51,7 +78,8 @@ async function startProcess(
       child.on("exit", (code) => reject(new Error(`bot exited (${code}) before ready:\n${log}`)));
     });
     await exercise();
-    return { readyMs, rssBytes: await rssOf(child.pid ?? 0) };
+    const rssBytes = await rssOf(child.pid ?? 0);
+    return { readyMs, rssBytes, heapBytes: await heapOf(child, dir) };
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.on("exit", resolve));
@@ -177,6 +205,13 @@ export async function benchStartup(): Promise<Row[]> {
       50,
     ),
   };
+  const median = (runs: Started[]) =>
+    percentile(
+      runs.map((r) => r.heapBytes),
+      50,
+    );
+  const ourHeap = median(ours);
+  const theirHeap = median(theirs);
   const startRatio = consoleMs / bareMs;
   const memoryRatio = both.rssBytes / standin.rssBytes;
   return [
@@ -207,6 +242,15 @@ export async function benchStartup(): Promise<Row[]> {
       target: "<= 1.1x",
       met: memoryRatio <= 1.1,
     },
+    {
+      figure: `JavaScript heap committed, Telegram + Discord (same runs; median of ${MEMORY_RUNS})`,
+      value: mb(ourHeap),
+    },
+    {
+      figure: `JavaScript heap committed, stand-in (same runs; median of ${MEMORY_RUNS})`,
+      value: mb(theirHeap),
+    },
+    { figure: "  difference (what Stepwise's code and knowledge hold)", value: mb(ourHeap - theirHeap) },
     // For context: the stand-in as a minimal bot is usually run, with node's default heap sizes.
     {
       figure: `Resident memory, stand-in run as plain \`node\` (median of ${MEMORY_RUNS})`,
