@@ -185,33 +185,16 @@ export async function benchStartup(): Promise<Row[]> {
     theirs.push(await withFakes((env, exercise) => startProcess(STANDIN, env, exercise)));
     plain.push(await withFakes((env, exercise) => startProcess(["bench/standin.mjs"], env, exercise)));
   }
-  const plainRss = percentile(
-    plain.map((r) => r.rssBytes),
-    50,
-  );
-  const both = {
-    readyMs: percentile(
-      ours.map((r) => r.readyMs),
-      50,
-    ),
-    rssBytes: percentile(
-      ours.map((r) => r.rssBytes),
-      50,
-    ),
-  };
-  const standin = {
-    rssBytes: percentile(
-      theirs.map((r) => r.rssBytes),
-      50,
-    ),
-  };
-  const median = (runs: Started[]) =>
+  const median = (runs: Started[], figure: keyof Started) =>
     percentile(
-      runs.map((r) => r.heapBytes),
+      runs.map((r) => r[figure]),
       50,
     );
-  const ourHeap = median(ours);
-  const theirHeap = median(theirs);
+  const plainRss = median(plain, "rssBytes");
+  const both = { readyMs: median(ours, "readyMs"), rssBytes: median(ours, "rssBytes") };
+  const standin = { rssBytes: median(theirs, "rssBytes") };
+  const ourHeap = median(ours, "heapBytes");
+  const theirHeap = median(theirs, "heapBytes");
   const startRatio = consoleMs / bareMs;
   const memoryRatio = both.rssBytes / standin.rssBytes;
   return [

@@ -144,6 +144,12 @@ const USMLE_TERMS = new Set(["step1", "step2ck", "step3", "usml"]);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** Matches any of the phrases as whole words of a lower-cased text; none when the list is empty. */
+const anyOf = (phrases: readonly string[]): RegExp | undefined =>
+  phrases.length > 0
+    ? new RegExp(`(?<![a-z0-9])(?:${phrases.map(escapeRegExp).join("|")})(?![a-z0-9])`)
+    : undefined;
+
 /** Whole-word replacements, all in one pass: at each place the longest phrase wins ("step 2 ck" over "step 2"). */
 class WordReplacer {
   private readonly pattern: RegExp | undefined;
@@ -193,15 +199,10 @@ export class FaqIndex {
     );
     this.topicTerms = new Set(config.topic_terms.flatMap((word) => this.termsOf(word)));
     this.distinctive = new Set(config.distinctive_terms.flatMap((word) => this.termsOf(word)));
-    const clinical = config.clinical_terms.map(escapeRegExp).join("|");
-    this.clinical = clinical ? new RegExp(`(?<![a-z0-9])(?:${clinical})(?![a-z0-9])`) : undefined;
+    this.clinical = anyOf(config.clinical_terms);
     // Folded as questions are ("personal statement" is one token by then).
-    const notClinical = config.not_clinical_when
-      .map((words) => escapeRegExp(this.normalize(words).trim()))
-      .join("|");
-    this.notClinical = notClinical ? new RegExp(`(?<![a-z0-9])(?:${notClinical})(?![a-z0-9])`) : undefined;
-    const otherExam = config.other_exam_terms.map(escapeRegExp).join("|");
-    this.otherExam = otherExam ? new RegExp(`(?<![a-z0-9])(?:${otherExam})(?![a-z0-9])`) : undefined;
+    this.notClinical = anyOf(config.not_clinical_when.map((words) => this.normalize(words).trim()));
+    this.otherExam = anyOf(config.other_exam_terms);
     this.search = new MiniSearch({
       fields: ["title", "questions", "body"],
       tokenize: (text) => this.normalize(text).split(/[^a-z0-9']+/),
