@@ -52,6 +52,7 @@ function pipeline(knowledge: KnowledgeBase, method: Method, threshold: number) {
       coverage: 0,
       weightedCoverage: 0,
       phrasingCoverage: 0,
+      pairShare: 0,
       matched: new Set<string>(),
     };
     return { kind: "answer", hit, related: [] } satisfies FaqAnswer;

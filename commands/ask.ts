@@ -71,19 +71,28 @@ export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: strin
   }
   if (result.kind === "abstain") {
     const suggestions = result.suggestions.map((e) => knowledge.fillFacts(e.title, today));
+    const ambiguous = result.reason === "ambiguous";
     return reply({
-      title: "No vetted answer",
+      title: ambiguous ? "Which of these do you mean?" : "No vetted answer",
       blocks: [
-        paragraph("I don't have a vetted answer to that, and I'd rather say so than guess."),
+        paragraph(
+          ambiguous
+            ? "Your question fits more than one entry about equally well, and I'd rather ask than guess."
+            : "I don't have a vetted answer to that, and I'd rather say so than guess.",
+        ),
         ...(suggestions.length > 0
           ? [
-              paragraph("The closest entries I have (open one, or rephrase your question):"),
+              paragraph(
+                ambiguous
+                  ? "Open the one you mean (the first ones fit best), or add a word or two:"
+                  : "The closest entries I have (open one, or rephrase your question):",
+              ),
               bullets(suggestions),
             ]
           : [paragraph("Type /topics to see everything I can answer.")]),
       ],
       choices: choicesOf(knowledge, result.suggestions, today),
-      data: { match: null, reason: "unsure", suggestions: result.suggestions.map((e) => e.id) },
+      data: { match: null, reason: result.reason, suggestions: result.suggestions.map((e) => e.id) },
     });
   }
   return entryReply(knowledge, result.hit.entry, result.related, today, result.hit.score);

@@ -50,13 +50,19 @@ const MIN_ABSTAINED = 0.9;
  * fresh3 floor went to 0.20 (12/56), the wrong floor down to 0.07 (34/508), and a floor on reaching
  * the right entry on the held-out sets was added. fresh5.yaml, collected at the end of that day and
  * scored once as the day's work stood (12/50 right, 7/75 wrong), joined them: floor 0.22.
+ *
+ * On 2026-11-29 (fifth session) the rival rule widened (an entry that covers a question as much as the best one, with
+ * as many of its word pairs, within 0.75 of its score, now makes /ask ask which is meant), chosen on
+ * the development sets. On the held-out sets right answers went 31 -> 29 of 154, wrong ones 20 -> 15
+ * of 225, and the right entry answered or offered 106 -> 109: the wrong floor is now the issue's 5%
+ * (27/583), the fresh3 floor 0.19 (11/56) and the reached floor 0.70.
  */
 const REAL_FLOOR = {
-  heldOutRight: 0.2,
+  heldOutRight: 0.19,
   heldOut4Right: 0.14,
   heldOut5Right: 0.22,
-  heldOutReached: 0.65,
-  wrong: 0.07,
+  heldOutReached: 0.7,
+  wrong: 0.05,
   outDeclined: 0.95,
 };
 

@@ -48,6 +48,20 @@ describe("/ask", async () => {
     expect((reply.data.suggestions as string[]).length).toBeGreaterThan(0);
   });
 
+  it("GIVEN a question two entries fit about equally THEN it asks which one is meant, both first among the buttons", async () => {
+    const reply = await ask("How do I get ECFMG certified?");
+    expect(reply.title).toBe("Which of these do you mean?");
+    expect(reply.data).toMatchObject({ match: null, reason: "ambiguous" });
+    const ids = reply.data.suggestions as string[];
+    expect(ids.slice(0, 4)).toEqual(
+      expect.arrayContaining(["when-must-i-be-ecfmg-certified", "what-is-ecfmg-certification"]),
+    );
+    expect(reply.choices?.map((choice) => choice.line)).toEqual(ids.map((id) => `/ask ${id}`));
+    const text = renderPlain(reply);
+    expect(text).toContain("fits more than one entry");
+    expect(text).not.toContain("I don't have a vetted answer");
+  });
+
   it("GIVEN a declined question with many near entries THEN five closest are offered, each listed by title", async () => {
     const question = "is the ECFMG thing hard for people from my country";
     const reply = await ask(question);

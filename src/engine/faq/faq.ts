@@ -70,12 +70,19 @@ export const searchConfigSchema = z.strictObject({
      */
     min_phrasing_coverage: z.number().min(0).max(1).default(0),
     /**
-     * Declines when another entry that also covers the question, with more of the question's weight
-     * in its title and phrasings than the best-ranked one, scores at least this share of the best
-     * one's score: ranking and phrasing disagree, so the closest entries are offered instead of a
-     * guess. 1 (the default) declines only on a tie.
+     * Declines when another entry that also covers the question, with at least as much of the
+     * question's weight in its title and phrasings as the best-ranked one, scores at least this share
+     * of the best one's score: the question fits both, so both are offered instead of a guess.
+     * 1 (the default) declines only on a tie.
      */
     rival_ratio: z.number().min(0).max(1).default(1),
+    /**
+     * What a word no entry holds weighs in the coverage shares, as a share of the weight it would
+     * have as the rarest word. Unknown words show a question may be about something else ("H-1B
+     * lottery"), but at full weight a long message's everyday words ("massively", "cringey") alone
+     * sank the entry it was about.
+     */
+    unseen_word_weight: z.number().min(0).max(1).default(1),
   }),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
@@ -91,13 +98,20 @@ export interface FaqHit {
   weightedCoverage: number;
   /** The same share, counting only words in the entry's title and phrasings. */
   phrasingCoverage: number;
+  /** Share of the question's adjacent word pairs found in the entry's title or one of its phrasings. */
+  pairShare: number;
   /** The question's words this entry matched. */
   matched: ReadonlySet<string>;
 }
 
 export type FaqAnswer =
   | { kind: "answer"; hit: FaqHit; related: Entry[] }
-  | { kind: "abstain"; reason: "clinical" | "off_topic" | "unsure"; suggestions: Entry[] };
+  | {
+      kind: "abstain";
+      /** `ambiguous`: two or more entries fit the question about equally; the first suggestions are they. */
+      reason: "clinical" | "off_topic" | "unsure" | "ambiguous";
+      suggestions: Entry[];
+    };
 
 // Common words and chat filler that carry no topic; kept short on purpose so "fail", "before",
 // "after" and "need" still count.
@@ -122,7 +136,7 @@ const SUGGESTIONS = 5;
 
 /** Entries listed under an answer, of which the first are the next-best matches. */
 export const RELATED_SHOWN = 3;
-const RIVALS_SHOWN = 2;
+const NEXT_BEST_SHOWN = 2;
 
 /**
  * Where one message asks two things: "... and when/how/...". (Splitting long messages into sentences
@@ -280,7 +294,11 @@ export class FaqIndex {
   /** Inverse document frequency: a word in every entry weighs little, one in none the most. */
   private weight(term: string): number {
     const n = this.byId.size;
-    return Math.log((n + 1) / ((this.documentFrequency.get(term) ?? 0) + 0.5));
+    const entries = this.documentFrequency.get(term);
+    const rarest = Math.log((n + 1) / 0.5);
+    return entries === undefined
+      ? this.thresholds.unseen_word_weight * rarest
+      : Math.log((n + 1) / (entries + 0.5));
   }
 
   private rank(question: string, terms: readonly string[], limit: number): FaqHit[] {
@@ -294,10 +312,10 @@ export class FaqIndex {
     return this.search
       .search(question)
       .slice(0, RERANKED)
-      .map((result) => ({
-        ...result,
-        score: result.score * (1 + this.phraseBoost * phrased(result.id as string)),
-      }))
+      .map((result) => {
+        const pairShare = phrased(result.id as string);
+        return { ...result, pairShare, score: result.score * (1 + this.phraseBoost * pairShare) };
+      })
       .sort((a, b) => b.score - a.score)
       .slice(0, limit)
       .flatMap((result) => {
@@ -317,6 +335,7 @@ export class FaqIndex {
             coverage: matched.size / terms.length,
             weightedCoverage: totalWeight > 0 ? matchedWeight / totalWeight : 0,
             phrasingCoverage: totalWeight > 0 ? phrasingWeight / totalWeight : 0,
+            pairShare: result.pairShare,
             matched,
           },
         ];
@@ -348,9 +367,19 @@ export class FaqIndex {
     // Only the best-ranked entry may answer: reaching down the list for one that passes the checks
     // answered more questions, and more of them wrongly.
     const top = hits[0] && this.covers(hits[0], terms) ? hits[0] : undefined;
-    const whole = top && !this.hasRival(top, hits, terms) ? top : undefined;
-    const parts = whole || top ? [] : this.answeredParts(question);
-    const best = whole ?? parts[0];
+    const rivals = top ? this.rivalsOf(top, hits, terms) : [];
+    if (top && rivals.length > 0) {
+      const tied = [top, ...rivals];
+      return {
+        kind: "abstain",
+        reason: "ambiguous",
+        suggestions: [...tied, ...hits.filter((hit) => !tied.includes(hit))]
+          .slice(0, SUGGESTIONS)
+          .map((hit) => hit.entry),
+      };
+    }
+    const parts = top ? [] : this.answeredParts(question);
+    const best = top ?? parts[0];
     if (!best) {
       return {
         kind: "abstain",
@@ -366,11 +395,11 @@ export class FaqIndex {
     // The next-best matches come before the curated links: when the answer is the wrong one, the
     // right entry is usually among them (on the development sets, for 18 of 22 wrong answers it
     // was among the next three; the curated links held it for 6).
-    const rivals = hits.filter((hit) => hit !== best).slice(0, RIVALS_SHOWN);
+    const nextBest = hits.filter((hit) => hit !== best).slice(0, NEXT_BEST_SHOWN);
     const curated = best.entry.related.flatMap((id) => this.byId.get(id) ?? []);
     const related = [
       ...(second ? [second.entry] : []),
-      ...rivals.map((hit) => hit.entry),
+      ...nextBest.map((hit) => hit.entry),
       ...curated,
       ...hits.map((hit) => hit.entry),
     ].filter(
@@ -415,17 +444,19 @@ export class FaqIndex {
   }
 
   /**
-   * Another entry that also covers the question, is more about it by its title and phrasings, and
-   * scores nearly as well: the two measures disagree on which entry the question wants.
+   * Other entries that also cover the question, score nearly as well, and are at least as much
+   * about it: more of its weight in their title and phrasings, or as much and as many of its word
+   * pairs. The question fits them as well as the best-ranked one ("how do I get ECFMG certified?"
+   * fits the entry on what certification requires and the one on when it is needed), so picking one
+   * would be a guess.
    */
-  private hasRival(best: FaqHit, hits: readonly FaqHit[], terms: readonly string[]): boolean {
+  private rivalsOf(best: FaqHit, hits: readonly FaqHit[], terms: readonly string[]): FaqHit[] {
     const floor = this.thresholds.rival_ratio * best.score;
-    return hits.some(
-      (hit) =>
-        hit !== best &&
-        hit.score >= floor &&
-        hit.phrasingCoverage > best.phrasingCoverage &&
-        this.covers(hit, terms),
+    const asMuchAbout = (hit: FaqHit) =>
+      hit.phrasingCoverage > best.phrasingCoverage ||
+      (hit.phrasingCoverage >= best.phrasingCoverage && hit.pairShare >= best.pairShare);
+    return hits.filter(
+      (hit) => hit !== best && hit.score >= floor && asMuchAbout(hit) && this.covers(hit, terms),
     );
   }
 
