@@ -256,7 +256,7 @@ export class FaqIndex {
 
   /** Expands shorthand, lower-cases and folds the field's synonyms ("H-1B visa" -> " h1b  visa"). */
   normalize(text: string): string {
-    const out = text.replace(/[‘’]/g, "'");
+    const out = text.replace(/[\u2018\u2019]/g, "'");
     return this.synonyms.apply(this.shorthand.apply(out).toLowerCase());
   }
 

@@ -90,7 +90,7 @@ export function asksAboutStanding(question: string): boolean {
  * with the exam named nearest to it. Years, counts and form numbers are not scores.
  */
 export function findScoreMention(question: string): ScoreMention | undefined {
-  const text = question.replace(/[’‘]/g, "'");
+  const text = question.replace(/[\u2018\u2019]/g, "'");
   const exams = EXAM_NAMES.flatMap(([pattern, exam]) =>
     findAll(text, pattern).map((at) => ({ ...at, exam })),
   );
