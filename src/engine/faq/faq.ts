@@ -295,51 +295,59 @@ export class FaqIndex {
   private weight(term: string): number {
     const n = this.byId.size;
     const entries = this.documentFrequency.get(term);
-    const rarest = Math.log((n + 1) / 0.5);
     return entries === undefined
-      ? this.thresholds.unseen_word_weight * rarest
+      ? this.thresholds.unseen_word_weight * Math.log((n + 1) / 0.5)
       : Math.log((n + 1) / (entries + 0.5));
   }
 
   private rank(question: string, terms: readonly string[], limit: number): FaqHit[] {
     if (terms.length === 0) return [];
-    const totalWeight = terms.reduce((sum, term) => sum + this.weight(term), 0);
+    const weights = new Map(terms.map((term) => [term, this.weight(term)]));
+    const totalWeight = terms.reduce((sum, term) => sum + (weights.get(term) ?? 0), 0);
     const pairs = [...new Set(this.pairsOf(question))];
     const phrased = (id: string) => {
       const own = this.pairs.get(id);
       return pairs.length === 0 || !own ? 0 : pairs.filter((pair) => own.has(pair)).length / pairs.length;
     };
-    return this.search
-      .search(question)
-      .slice(0, RERANKED)
-      .map((result) => {
-        const pairShare = phrased(result.id as string);
-        return { ...result, pairShare, score: result.score * (1 + this.phraseBoost * pairShare) };
-      })
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit)
-      .flatMap((result) => {
-        const entry = this.byId.get(result.id as string);
-        if (!entry) return [];
-        const matched = new Set(result.queryTerms);
-        const weightOf = (keep: (term: string) => boolean) =>
-          terms.filter(keep).reduce((sum, t) => sum + this.weight(t), 0);
-        const matchedWeight = weightOf((t) => matched.has(t));
-        const phrasing = this.phrasingTerms.get(entry.id);
-        const phrasingWeight = weightOf((t) => phrasing?.has(t) ?? false);
-        return [
-          {
-            entry,
-            score: result.score,
-            scorePerTerm: result.score / terms.length,
-            coverage: matched.size / terms.length,
-            weightedCoverage: totalWeight > 0 ? matchedWeight / totalWeight : 0,
-            phrasingCoverage: totalWeight > 0 ? phrasingWeight / totalWeight : 0,
-            pairShare: result.pairShare,
-            matched,
-          },
-        ];
-      });
+    return (
+      this.search
+        .search(question)
+        .slice(0, RERANKED)
+        // Only what is read below: spreading MiniSearch's result and adding a field cost 8% of /ask.
+        .map(({ id, queryTerms, score }) => {
+          const pairShare = phrased(id as string);
+          return {
+            id: id as string,
+            queryTerms,
+            pairShare,
+            score: score * (1 + this.phraseBoost * pairShare),
+          };
+        })
+        .sort((a, b) => b.score - a.score)
+        .slice(0, limit)
+        .flatMap((result) => {
+          const entry = this.byId.get(result.id);
+          if (!entry) return [];
+          const matched = new Set(result.queryTerms);
+          const weightOf = (keep: (term: string) => boolean) =>
+            terms.filter(keep).reduce((sum, t) => sum + (weights.get(t) ?? 0), 0);
+          const matchedWeight = weightOf((t) => matched.has(t));
+          const phrasing = this.phrasingTerms.get(entry.id);
+          const phrasingWeight = weightOf((t) => phrasing?.has(t) ?? false);
+          return [
+            {
+              entry,
+              score: result.score,
+              scorePerTerm: result.score / terms.length,
+              coverage: matched.size / terms.length,
+              weightedCoverage: totalWeight > 0 ? matchedWeight / totalWeight : 0,
+              phrasingCoverage: totalWeight > 0 ? phrasingWeight / totalWeight : 0,
+              pairShare: result.pairShare,
+              matched,
+            },
+          ];
+        })
+    );
   }
 
   /** Whether the question names an exam other than the USMLE (PLAB, MCAT, COMLEX...). */
