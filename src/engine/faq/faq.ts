@@ -70,10 +70,10 @@ export const searchConfigSchema = z.strictObject({
      */
     min_phrasing_coverage: z.number().min(0).max(1).default(0),
     /**
-     * Declines when another entry that also covers the question, with at least as much of the
-     * question's weight in its title and phrasings as the best-ranked one, scores at least this share
-     * of the best one's score: the question fits both, so both are offered instead of a guess.
-     * 1 (the default) declines only on a tie.
+     * Asks which entry is meant when another entry that also covers the question scores at least
+     * this share of the best one's score and is at least as much about it (more of the question's
+     * weight in its title and phrasings, or as much and as many of its word pairs): the question fits
+     * both, so both are offered instead of a guess. 1 (the default) asks back only on a tie.
      */
     rival_ratio: z.number().min(0).max(1).default(1),
     /**
