@@ -48,6 +48,18 @@ const curatedRelated = (knowledge: KnowledgeBase, entry: Entry): Entry[] =>
 const choicesOf = (knowledge: KnowledgeBase, entries: readonly Entry[], today: string): Choice[] =>
   entries.map((entry) => ({ label: knowledge.fillFacts(entry.title, today), line: `/ask ${entry.id}` }));
 
+/** What a decline says: no entry covers the question, or two or more fit it about equally. */
+const DECLINED = {
+  title: "No vetted answer",
+  why: "I don't have a vetted answer to that, and I'd rather say so than guess.",
+  offer: "The closest entries I have (open one, or rephrase your question):",
+};
+const ASKED_BACK = {
+  title: "Which of these do you mean?",
+  why: "Your question fits more than one entry about equally well, and I'd rather ask than guess.",
+  offer: "Open the one you mean (the first ones fit best), or add a word or two:",
+};
+
 /** The /ask reply: a vetted entry with sources, or an honest abstention with places to look. */
 export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: string): Reply {
   if (result.kind === "abstain" && result.reason === "clinical") {
@@ -71,24 +83,13 @@ export function answer(knowledge: KnowledgeBase, result: FaqAnswer, today: strin
   }
   if (result.kind === "abstain") {
     const suggestions = result.suggestions.map((e) => knowledge.fillFacts(e.title, today));
-    const ambiguous = result.reason === "ambiguous";
+    const wording = result.reason === "ambiguous" ? ASKED_BACK : DECLINED;
     return reply({
-      title: ambiguous ? "Which of these do you mean?" : "No vetted answer",
+      title: wording.title,
       blocks: [
-        paragraph(
-          ambiguous
-            ? "Your question fits more than one entry about equally well, and I'd rather ask than guess."
-            : "I don't have a vetted answer to that, and I'd rather say so than guess.",
-        ),
+        paragraph(wording.why),
         ...(suggestions.length > 0
-          ? [
-              paragraph(
-                ambiguous
-                  ? "Open the one you mean (the first ones fit best), or add a word or two:"
-                  : "The closest entries I have (open one, or rephrase your question):",
-              ),
-              bullets(suggestions),
-            ]
+          ? [paragraph(wording.offer), bullets(suggestions)]
           : [paragraph("Type /topics to see everything I can answer.")]),
       ],
       choices: choicesOf(knowledge, result.suggestions, today),
